@@ -1,0 +1,309 @@
+"""The build, top to bottom: read → clean → classify → extract → reconcile → render → write.
+
+`build()` is the one entry point; build.py and the MkDocs hook both call it. Per-article work
+(clean, classify, extract) is cached by content hash and fanned out over the CPU cores when
+there is enough of it; everything after that is cheap and runs once over the whole corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from . import classify, clean, extract, read, reconcile, render, topics, writer
+from .records import Article, Classification, Claim, Diagnostic, Edition, Figure, Source
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PARALLEL_THRESHOLD = 400  # below this, process start-up costs more than it saves
+BEIJING = timezone(timedelta(hours=8))
+
+
+@dataclass
+class Processed:
+    """Everything the per-article stages learned about one source."""
+
+    article: Article
+    classification: Classification
+    figures: list[Figure]
+    claims: list[Claim]
+    firsts: list[str]
+    topics: list[str]
+
+
+@dataclass
+class BuildResult:
+    articles: list[Processed]
+    editions: list[Edition]
+    diagnostics: list[Diagnostic]
+    skipped: list[str]  # seed paths that produced no page
+    files_total: int
+    written: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    summary: str = ""
+    report_lines: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level in ("warning", "error")]
+
+
+def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, quiet: bool = False) -> BuildResult:
+    """Build the generated part of docs/ from seeds/, data/ and templates/."""
+    started = time.perf_counter()
+    root = root.resolve()
+    docs_dir = (docs_dir or root / "docs").resolve()
+    seed_dir = root / "seeds"
+    data_dir = root / "data"
+
+    files_total = sum(1 for p in seed_dir.rglob("*") if p.is_symlink() or not p.is_dir()) if seed_dir.is_dir() else 0
+    sources, diagnostics = read.read_seeds(seed_dir)
+    sources = _unique_stems(sources, diagnostics)
+
+    processed = _process_all(sources, root, jobs)
+    processed = _drop_unusable(processed, diagnostics)
+    processed, dup_diags = _merge_duplicates(processed)
+    diagnostics.extend(dup_diags)
+    for p in processed:
+        diagnostics.extend(p.article.diagnostics)
+
+    overrides, override_diags = reconcile.load_overrides(data_dir / "overrides.yml")
+    diagnostics.extend(override_diags)
+    on_topic = [p for p in processed if p.classification.edition is not None]
+    assignments = {p.article.stem: p.classification.edition for p in on_topic}
+    editions = reconcile.reconcile(
+        assignments,
+        [f for p in on_topic for f in p.figures],
+        [c for p in on_topic for c in p.claims],
+        {p.article.stem: p.firsts for p in on_topic},
+        overrides,
+    )
+
+    published_paths = {p.article.path for p in processed} | {s for p in processed for s in p.article.also_found_in}
+    seed_paths = sorted({d.path for d in diagnostics} | {s.path for s in sources})
+    skipped = [path for path in seed_paths if path not in published_paths and _is_seed_file(path, seed_dir)]
+
+    result = BuildResult(
+        articles=processed,
+        editions=editions,
+        diagnostics=_sorted_diagnostics(diagnostics),
+        skipped=skipped,
+        files_total=files_total,
+    )
+    pages = render.render_site(result, root)
+    result.written, result.deleted = writer.commit(pages, docs_dir)
+    result.seconds = time.perf_counter() - started
+    result.summary = (
+        f"{files_total} files in seeds/: {len(published_paths)} published as {len(processed)} article pages "
+        f"({len(processed) - len(on_topic)} not about the fair), {len(skipped)} skipped; "
+        f"{len(editions)} editions; {len(result.warnings)} warnings; "
+        f"{result.written} files written, {result.deleted} removed in {result.seconds:.2f} s"
+    )
+    if not quiet:
+        print(report_text(result), file=sys.stderr)
+    return result
+
+
+def report_text(result: BuildResult) -> str:
+    lines = ["Build report", "============"]
+    for d in result.diagnostics:
+        lines.append(d.line())
+    for p in result.articles:
+        for r in p.article.removals:
+            if r.kind in ("off_topic", "caption_moved", "furniture", "editor_line", "end_marker"):
+                lines.append(f"REMOVED {p.article.path}: {r.kind}: {_first_line(r.text)}")
+    lines.append(result.summary)
+    return "\n".join(lines)
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# --- per-article stages -------------------------------------------------------------------
+
+
+def process(source: Source) -> Processed:
+    """clean → classify → extract for one source. Pure: the result depends only on the source."""
+    article = clean.clean(source)
+    classification = classify.classify(article)
+    if article.published is None and classification.inferred_date is not None:
+        d = classification.inferred_date
+        article.published = datetime(d.year, d.month, d.day, tzinfo=BEIJING)
+        article.published_inferred = True
+        article.diagnostics.append(
+            Diagnostic(source.path, "info", "has no publication date", f"inferred {d.isoformat()} from the text")
+        )
+    figures: list[Figure] = []
+    claims: list[Claim] = []
+    firsts: list[str] = []
+    if classification.edition is not None:
+        pub = article.published.astimezone(BEIJING).date() if article.published else None
+        figures, claims = extract.extract(article, classification.edition, pub)
+        firsts = extract.firsts(article)
+    elif not article.diagnostics or all(d.level == "info" for d in article.diagnostics):
+        article.diagnostics.append(
+            Diagnostic(source.path, "warning", f"is not about the fair ({classification.reason})",
+                       "published as an article without an edition; no figures taken from it")
+        )
+    return Processed(article, classification, figures, claims, firsts, topics.tag(article))
+
+
+def _code_fingerprint(root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted((root / "data").glob("*")):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _process_all(sources: list[Source], root: Path, jobs: int | None) -> list[Processed]:
+    """Run the per-article stages, reusing cached results for unchanged sources."""
+    cache_dir = root / ".build" / "cache" / _code_fingerprint(root)
+    results: dict[int, Processed] = {}
+    todo: list[int] = []
+    for i, source in enumerate(sources):
+        cached = _cache_get(cache_dir, source)
+        if cached is not None:
+            results[i] = cached
+        else:
+            todo.append(i)
+    if todo:
+        jobs = jobs or os.cpu_count() or 1
+        work = [sources[i] for i in todo]
+        if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                done = list(pool.map(_safe_process, work, chunksize=max(8, len(work) // (jobs * 8))))
+        else:
+            done = [_safe_process(s) for s in work]
+        for i, p in zip(todo, done, strict=True):
+            results[i] = p
+            _cache_put(cache_dir, sources[i], p)
+    return [results[i] for i in range(len(sources))]
+
+
+def _safe_process(source: Source) -> Processed:
+    """A bug in one article's processing must not stop the whole build."""
+    try:
+        return process(source)
+    except Exception as exc:  # noqa: BLE001 - reported per file, never swallowed
+        article = Article(stem=source.stem, path=source.path, title="", body_markdown="", text="",
+                          content_hash=source.content_hash)
+        article.diagnostics.append(
+            Diagnostic(source.path, "error", f"could not be processed ({exc.__class__.__name__}: {exc})",
+                       "skipped: no page was made")
+        )
+        return Processed(article, Classification(None, "processing failed"), [], [], [], [])
+
+
+def _cache_key(source: Source) -> str:
+    h = hashlib.sha256(source.content_hash.encode())
+    h.update(source.path.encode())
+    h.update(source.stem.encode())
+    return h.hexdigest()
+
+
+def _cache_get(cache_dir: Path, source: Source) -> Processed | None:
+    path = cache_dir / f"{_cache_key(source)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def _cache_put(cache_dir: Path, source: Source, p: Processed) -> None:
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f".{_cache_key(source)}.{os.getpid()}.tmp"
+        with tmp.open("wb") as fh:
+            pickle.dump(p, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_dir / f"{_cache_key(source)}.pickle")
+    except OSError:
+        pass  # a cache is an optimisation; a read-only checkout still builds
+
+
+# --- corpus-level checks ------------------------------------------------------------------
+
+
+def _unique_stems(sources: list[Source], diagnostics: list[Diagnostic]) -> list[Source]:
+    seen: dict[str, str] = {}
+    out = []
+    for s in sources:
+        stem = s.stem
+        n = 2
+        while stem in seen:
+            stem = f"{s.stem}-{n}"
+            n += 1
+        if stem != s.stem:
+            diagnostics.append(
+                Diagnostic(s.path, "warning", f"would get the same page name as {seen[s.stem]}",
+                           f"published under the page id {stem}")
+            )
+            s = replace(s, stem=stem)
+        seen[stem] = s.path
+        out.append(s)
+    return out
+
+
+def _drop_unusable(processed: list[Processed], diagnostics: list[Diagnostic]) -> list[Processed]:
+    out = []
+    for p in processed:
+        a = p.article
+        if any(d.level == "error" for d in a.diagnostics):
+            continue
+        if not re.search(r"\w", a.text) and not a.images:
+            diagnostics.append(Diagnostic(a.path, "error", "has no article text left after cleaning",
+                                          "skipped: no page was made"))
+            continue
+        out.append(p)
+    return out
+
+
+_NOT_TEXT = re.compile(r"[^\w]+")
+
+
+def _merge_duplicates(processed: list[Processed]) -> tuple[list[Processed], list[Diagnostic]]:
+    """The same article from two files is published once, listing every source."""
+    diags: list[Diagnostic] = []
+    by_print: dict[str, Processed] = {}
+    out: list[Processed] = []
+    for p in processed:
+        fingerprint = hashlib.sha1(_NOT_TEXT.sub("", p.article.text).encode()).hexdigest()
+        first = by_print.get(fingerprint)
+        if first is None:
+            by_print[fingerprint] = p
+            out.append(p)
+            continue
+        first.article.also_found_in.append(p.article.path)
+        if p.article.outlet and p.article.outlet != first.article.outlet:
+            first.article.also_found_in[-1] += f"（{p.article.outlet}）"
+        diags.append(
+            Diagnostic(p.article.path, "warning", f"is the same article as {first.article.path}",
+                       f"published once, at {first.article.stem}, listing both sources")
+        )
+    return out, diags
+
+
+def _is_seed_file(path: str, seed_dir: Path) -> bool:
+    return not path.startswith("/") and (seed_dir / path).exists() or (seed_dir / path).is_symlink()
+
+
+def _sorted_diagnostics(diags: list[Diagnostic]) -> list[Diagnostic]:
+    order = {"error": 0, "warning": 1, "info": 2}
+    unique = list(dict.fromkeys(diags))
+    return sorted(unique, key=lambda d: (d.path, order.get(d.level, 3), d.problem))
+
+
+def today_beijing() -> date:
+    return datetime.now(BEIJING).date()

@@ -1,0 +1,320 @@
+"""Render stage: Jinja2 templates → the Markdown pages and data files of the site, in memory.
+
+Everything a page shows comes from the records; the templates in templates/ decide how it
+looks. Untrusted text (titles, quotes) always passes through `md_text`, which escapes both
+HTML and Markdown, because Markdown would otherwise let raw HTML through.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import yaml
+
+from . import charts, dataset, topics
+from .records import Choice, Edition, Figure
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult, Processed
+
+BEIJING = timezone(timedelta(hours=8))
+FIRST_EDITION = 2012
+HEADLINE = ("exhibitors_offline", "exhibitors_online", "exhibition_area_sqm", "outcomes", "intl_rate")
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    zh: str
+    en: str
+    unit: str
+    kind: str
+    compare: str
+
+
+@lru_cache(maxsize=4)
+def load_metrics(root: Path) -> tuple[Metric, ...]:
+    raw = yaml.safe_load((root / "data" / "metrics.yml").read_text(encoding="utf-8")) or {}
+    entries = raw.get("metrics", raw) if isinstance(raw, dict) else raw
+    if isinstance(entries, dict):
+        entries = [{"id": k, **(v or {})} for k, v in entries.items()]
+    out = []
+    for e in entries:
+        out.append(Metric(
+            id=e["id"],
+            zh=e.get("label_zh") or e.get("zh") or e["id"],
+            en=e.get("label_en") or e.get("en") or e["id"],
+            unit=e.get("unit") or "",
+            kind=e.get("kind") or "count",
+            compare=e.get("compare") or "higher_is_more",
+        ))
+    return tuple(out)
+
+
+# --- filters ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
+
+
+def md_text(value: Any) -> str:
+    """Plain text safe to drop into Markdown: no HTML, no accidental emphasis or links."""
+    text = html.escape(str(value if value is not None else ""), quote=False)
+    text = text.replace("&lt;", "\x00lt;").replace("&gt;", "\x00gt;").replace("&amp;", "\x00amp;")
+    text = re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
+    return text.replace("\x00", "&").replace("\n", " ")
+
+
+def beijing(dt: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if dt is None:
+        return ""
+    return dt.astimezone(BEIJING).strftime(fmt)
+
+
+def zh_number(value: Any) -> str:
+    """15.2万 rather than 152000: how the Chinese press writes large numbers."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if abs(value) >= 100000 and value % 1000 == 0:
+        w = value / 10000
+        return f"{w:g}万"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return f"{value:,}".replace(",", ",")
+
+
+def figure_text(f: Figure | None) -> str:
+    if f is None:
+        return ""
+    if isinstance(f.value, list):
+        return "、".join(map(str, f.value))
+    if isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
+        unit = f.unit or ""
+        if unit == "%":
+            return f"{f.qualifier or ''}{f.value:g}%"
+        return f"{f.qualifier or ''}{zh_number(f.value)}{unit}"
+    return str(f.value)
+
+
+def change(cur: Figure | None, prev: Figure | None) -> dict | None:
+    """The change against the previous edition's figure, for numbers only."""
+    if cur is None or prev is None:
+        return None
+    a, b = prev.value, cur.value
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)):
+        return None
+    diff = b - a
+    pct = (diff / a * 100) if a else None
+    unit = cur.unit or ""
+    arrow = "▲" if diff > 0 else "▼" if diff < 0 else "＝"
+    if unit == "%":
+        label = f"{arrow} {diff:+g} 个百分点"
+    else:
+        label = f"{arrow} {pct:+.1f}%" if pct is not None else f"{arrow} {diff:+g}"
+    return {"diff": diff, "pct": pct, "arrow": arrow, "label": label, "prev_year": prev.edition}
+
+
+def chosen(e: Edition, key: str) -> Figure | None:
+    c = e.metrics.get(key)
+    return c.chosen if c else None
+
+
+def edition_name(year: int) -> str:
+    return f"{year}年{'服贸会' if year >= 2020 else '京交会'}"
+
+
+def edition_ordinal(year: int) -> str:
+    n = year - FIRST_EDITION + 1
+    return f"第{n}届" if n > 1 else "首届"
+
+
+# --- the site -----------------------------------------------------------------------------
+
+
+def environment(root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root / "templates")),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(
+        t=md_text, beijing=beijing, zh_number=zh_number, figure_text=figure_text,
+        h=lambda v: html.escape(str(v if v is not None else ""), quote=True), tojson_compact=_json_compact,
+    )
+    env.globals.update(edition_name=edition_name, edition_ordinal=edition_ordinal, change=change, chosen=chosen)
+    return env
+
+
+def _json_compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def article_url(p: Processed) -> str:
+    year = p.classification.edition or (p.article.published.astimezone(BEIJING).year if p.article.published else None)
+    return f"articles/{year or 'undated'}/{p.article.stem}"
+
+
+def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
+    """All generated files, keyed by their path relative to docs/."""
+    env = environment(root)
+    metrics = load_metrics(root)
+    metric_by_id = {m.id: m for m in metrics}
+    articles = sorted(result.articles, key=lambda p: (p.article.published is None, p.article.published, p.article.stem))
+    by_stem = {p.article.stem: p for p in articles}
+    editions = sorted(result.editions, key=lambda e: e.year)
+    years = list(range(editions[0].year, editions[-1].year + 1)) if editions else []
+    edition_by_year = {e.year: e for e in editions}
+    rows = compare_rows(editions, metrics)
+    trend = topic_trend(editions, by_stem)
+    chart_files = charts.render_charts(editions, years, metrics, trend) if editions else {}
+
+    ctx = dict(
+        site_name="服贸会年鉴", editions=editions, years=years, edition_by_year=edition_by_year,
+        metrics=metrics, metric_by_id=metric_by_id, by_stem=by_stem, articles=articles,
+        rows=rows, trend=trend, topics=topics.load(), headline=HEADLINE, result=result,
+        article_url=lambda stem: article_url(by_stem[stem]), charts=chart_files,
+        outlets=_outlets(articles),
+    )
+    pages: dict[str, str | bytes] = {}
+    pages["index.md"] = env.get_template("home.md.j2").render(**ctx)
+    pages["compare/index.md"] = env.get_template("compare.md.j2").render(**ctx)
+    pages["about.md"] = env.get_template("about.md.j2").render(**ctx)
+    pages["report/index.md"] = env.get_template("report.md.j2").render(**ctx)
+    pages["tags.md"] = env.get_template("tags.md.j2").render(**ctx)
+    for i, e in enumerate(editions):
+        prev_e = editions[i - 1] if i > 0 else None
+        next_e = editions[i + 1] if i + 1 < len(editions) else None
+        pages[f"years/{e.year}.md"] = env.get_template("edition.md.j2").render(
+            **ctx, edition=e, prev=prev_e, next=next_e, summary=edition_summary(e, prev_e, metric_by_id),
+            facts=edition_facts(e, prev_e, metrics),
+        )
+    for p in articles:
+        pages[f"{article_url(p)}.md"] = env.get_template("article.md.j2").render(**ctx, p=p, a=p.article)
+    article_meta = {p.article.stem: _article_meta(p) for p in articles}
+    pages["data/editions.json"] = json.dumps(
+        dataset.editions_json(editions, article_meta), ensure_ascii=False, indent=2, sort_keys=False
+    ) + "\n"
+    pages["data/editions.csv"] = dataset.editions_csv(editions)
+    for name, svg in chart_files.items():
+        pages[f"assets/charts/{name}"] = svg
+    return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in pages.items()}
+
+
+def _article_meta(p: Processed) -> dict:
+    a = p.article
+    return {
+        "title": a.title,
+        "outlet": a.outlet,
+        "published": a.published.astimezone(BEIJING).date().isoformat() if a.published else None,
+        "url": article_url(p) + "/",
+    }
+
+
+def _outlets(articles: list[Processed]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for p in articles:
+        name = p.article.outlet or p.article.agency or "（未注明）"
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def metric_keys(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[tuple[str, Metric, str | None]]:
+    """Every (key, metric, scope) any edition has, in metrics.yml order; scoped keys after the headline."""
+    present = {k for e in editions for k in e.metrics}
+    out = []
+    for m in metrics:
+        if m.id in present:
+            out.append((m.id, m, None))
+        for key in sorted(k for k in present if k.startswith(m.id + "@")):
+            out.append((key, m, key.split("@", 1)[1]))
+    return out
+
+
+def compare_rows(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[dict]:
+    """One row per metric (and scope); per edition its choice and the change against the last edition with one."""
+    rows = []
+    for key, m, scope in metric_keys(editions, metrics):
+        cells = {}
+        prev: Choice | None = None
+        for e in editions:
+            c = e.metrics.get(key)
+            cells[e.year] = {
+                "choice": c,
+                "change": change(c.chosen, prev.chosen) if c and prev and m.compare != "not_comparable" else None,
+            }
+            if c is not None:
+                prev = c
+        scope_label = scope or next((c["choice"].chosen.scope for c in cells.values() if c["choice"]), None)
+        rows.append({"key": key, "metric": m, "scope": scope_label, "cells": cells})
+    return rows
+
+
+def edition_facts(e: Edition, prev: Edition | None, metrics: tuple[Metric, ...]) -> list[dict]:
+    facts = []
+    for key, m, scope in metric_keys([e], metrics):
+        c = e.metrics[key]
+        pc = prev.metrics.get(key) if prev else None
+        facts.append({
+            "key": key, "metric": m, "scope": scope or c.chosen.scope, "choice": c,
+            "prev": pc, "change": change(c.chosen, pc.chosen) if pc and m.compare != "not_comparable" else None,
+        })
+    return facts
+
+
+def edition_summary(e: Edition, prev: Edition | None, metric_by_id: dict[str, Metric]) -> str:
+    """One readable paragraph written from the facts alone."""
+    def val(key: str) -> Figure | None:
+        c = e.metrics.get(key)
+        return c.chosen if c else None
+
+    parts = []
+    head = f"{edition_name(e.year)}（{edition_ordinal(e.year)}中国国际服务贸易交易会）"
+    start, end, venues, theme = val("start_date"), val("end_date"), val("venues"), val("theme")
+    when = ""
+    if start and end:
+        when = f"于{_zh_date(start.value)}至{_zh_date(end.value, short=True)}"
+    elif end:
+        when = f"于{_zh_date(end.value)}闭幕"
+    where = f"在{'和'.join(venues.value)}" if venues and isinstance(venues.value, list) else ""
+    verb = "举办" if start else ""
+    parts.append(f"{head}{when}{where}{verb}")
+    if theme:
+        parts[-1] += f"，主题为“{theme.value}”"
+    parts[-1] += "。"
+    scale = []
+    for key, label in (("exhibition_area_sqm", "展览面积"), ("exhibitors_offline", "线下参展企业"),
+                       ("exhibitors_online", "线上参展企业"), ("outcomes", "达成成果"), ("visitors", "入场观众")):
+        f = val(key)
+        if f:
+            scale.append(f"{label}{figure_text(f)}")
+    if scale:
+        parts.append("据报道，" + "，".join(scale) + "。")
+    if e.firsts:
+        parts.append(f"报道提到{len(e.firsts)}项“首次”。")
+    parts.append(f"本站收录{len(e.articles)}篇相关报道。")
+    return "".join(parts)
+
+
+def _zh_date(iso: Any, short: bool = False) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(iso))
+    if not m:
+        return str(iso)
+    y, mo, d = (int(x) for x in m.groups())
+    return f"{mo}月{d}日" if short else f"{y}年{mo}月{d}日"
+
+
+def topic_trend(editions: list[Edition], by_stem: dict[str, Processed]) -> dict[int, dict[str, float]]:
+    return {
+        e.year: topics.density([by_stem[s].article.text for s in e.articles if s in by_stem])
+        for e in editions
+    }
