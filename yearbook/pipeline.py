@@ -135,7 +135,20 @@ def _first_line(text: str, limit: int = 60) -> str:
 def process(source: Source) -> Processed:
     """clean → classify → extract for one source. Pure: the result depends only on the source."""
     article = clean.clean(source)
+    if article.published is not None and article.published > datetime.now(timezone.utc) + timedelta(days=1):
+        article.diagnostics.append(
+            Diagnostic(source.path, "warning", f"date {article.published.date().isoformat()} lies in the future",
+                       "ignored it and inferred the date from the text")
+        )
+        article.published = None
     classification = classify.classify(article)
+    others = [y for y in classification.mentioned_editions if y != classification.edition]
+    if classification.edition is not None and others:
+        article.diagnostics.append(
+            Diagnostic(source.path, "info", f"mentions the {', '.join(map(str, others))} editions too",
+                       f"assigned to {classification.edition} ({classification.reason}); figures about the "
+                       "other editions are kept as retrospective")
+        )
     if article.published is None and classification.inferred_date is not None:
         d = classification.inferred_date
         article.published = datetime(d.year, d.month, d.day, tzinfo=BEIJING)

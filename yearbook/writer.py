@@ -1,20 +1,23 @@
-"""Write stage: bring docs/ in line with the rendered pages, touching only what changed.
+"""Write stage: publish the rendered pages into docs/ atomically, touching only what changed.
 
-Everything is rendered in memory first, so a build killed before this point leaves the
-previous docs/ as it was. Files are replaced one by one with os.replace (atomic on POSIX),
-unchanged files are not rewritten (so `mkdocs serve` reloads only what changed), and stale
-generated files are removed. Only the paths below GENERATED belong to the build; hand-written
-pages in docs/ are never touched.
+Generated files live in generations under .build/generated/gen-N/; docs/ holds symlinks
+(docs/articles → .build/generated/current/articles, …) and `current` is itself a symlink that
+is swapped with one os.replace at the very end. So a build killed at any point leaves the
+previous pages in place, and readers of docs/ never see half a build. A file whose bytes did
+not change is hard-linked from the previous generation, keeping its inode and mtime, so
+`mkdocs serve --dirty` and rsync-style deploys see only real changes. Hand-written files in
+docs/ are never touched: only the paths in GENERATED belong to the build.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 GENERATED = (
-    "index.md", "about.md", "tags.md", "articles", "years", "compare", "topics", "timeline", "data",
-    "report", "en", "feeds", "assets/charts", "404.md", "robots.txt",
+    "index.md", "about.md", "tags.md", "404.md", "robots.txt", "articles", "years", "compare", "topics",
+    "timeline", "data", "report", "en", "feeds", "assets/charts",
 )
 
 
@@ -22,39 +25,74 @@ def is_generated(rel: str) -> bool:
     return any(rel == g or rel.startswith(g + "/") for g in GENERATED)
 
 
+def _root_of(rel: str) -> str:
+    return next(g for g in GENERATED if rel == g or rel.startswith(g + "/"))
+
+
+def store_for(docs_dir: Path) -> Path:
+    return docs_dir.parent / ".build" / "generated"
+
+
 def commit(pages: dict[str, bytes], docs_dir: Path) -> tuple[int, int]:
-    """Make the generated part of docs_dir equal to pages; return (written, deleted)."""
+    """Make the generated part of docs_dir equal to pages; return (files written, files removed)."""
     bad = [rel for rel in pages if not is_generated(rel) or ".." in Path(rel).parts or rel.startswith("/")]
     if bad:
         raise ValueError(f"refusing to write outside the generated part of docs/: {bad[:3]}")
-    docs_dir.mkdir(parents=True, exist_ok=True)
+    store = store_for(docs_dir)
+    store.mkdir(parents=True, exist_ok=True)
+    current = store / "current"
+    previous = current.resolve() if current.is_symlink() and current.resolve().is_dir() else None
+    for stale in store.glob("gen-*"):  # leftovers of an interrupted build
+        if stale != previous:
+            shutil.rmtree(stale, ignore_errors=True)
+
+    number = int(previous.name.split("-")[1]) + 1 if previous else 1
+    new = store / f"gen-{number}"
     written = 0
     for rel in sorted(pages):
-        target = docs_dir / rel
         data = pages[rel]
-        try:
-            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-                continue
-        except OSError:
-            pass
+        target = new / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        written += 1
-    deleted = 0
-    for g in GENERATED:
-        base = docs_dir / g
-        if base.is_file() and g not in pages:
-            base.unlink()
-            deleted += 1
-        elif base.is_dir():
-            for path in sorted(base.rglob("*"), reverse=True):
-                rel = path.relative_to(docs_dir).as_posix()
-                if path.is_dir():
-                    if not any(path.iterdir()):
-                        path.rmdir()
-                elif rel not in pages:
-                    path.unlink()
-                    deleted += 1
-    return written, deleted
+        old = previous / rel if previous else None
+        if old is not None and _same(old, data):
+            os.link(old, target)
+        else:
+            target.write_bytes(data)
+            written += 1
+    removed = 0
+    if previous:
+        removed = sum(1 for p in previous.rglob("*") if p.is_file() and p.relative_to(previous).as_posix() not in pages)
+
+    tmp = store / f"current.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(new.name)
+    os.replace(tmp, current)  # the one atomic step that publishes the new build
+    roots = {_root_of(rel) for rel in pages}
+    for root in GENERATED:  # the links rarely change: only when a kind of page appears or goes
+        _link(docs_dir / root, current / root, wanted=root in roots)
+    if previous:
+        shutil.rmtree(previous, ignore_errors=True)
+    return written, removed
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _link(link: Path, target: Path, wanted: bool) -> None:
+    """docs/<root> → .build/generated/current/<root>, replacing whatever a build left there."""
+    relative = os.path.relpath(target, link.parent)
+    if link.is_symlink():
+        if wanted and os.readlink(link) == relative:
+            return
+        link.unlink()
+    elif link.is_dir():
+        shutil.rmtree(link)
+    elif link.exists():
+        link.unlink()
+    if wanted:
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(relative)

@@ -1,0 +1,77 @@
+"""Write stage: docs/ changes atomically, only where content changed, never outside the generated paths."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from yearbook import writer
+
+
+def read_tree(docs: Path) -> dict[str, bytes]:
+    """What MkDocs sees: the files below docs/, following the build's symlinks."""
+    out = {}
+    for folder, _dirs, files in os.walk(docs, followlinks=True):
+        for name in files:
+            path = Path(folder) / name
+            out[path.relative_to(docs).as_posix()] = path.read_bytes()
+    return dict(sorted(out.items()))
+
+
+def test_commit_publishes_and_removes(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "site.css").write_text("hand-written")
+    writer.commit({"index.md": b"home", "years/2021.md": b"2021", "years/2022.md": b"2022"}, docs)
+    assert read_tree(docs) == {
+        "assets/site.css": b"hand-written", "index.md": b"home", "years/2021.md": b"2021", "years/2022.md": b"2022",
+    }
+    written, removed = writer.commit({"index.md": b"home", "years/2022.md": b"2022 v2"}, docs)
+    assert (written, removed) == (1, 1)
+    assert read_tree(docs) == {"assets/site.css": b"hand-written", "index.md": b"home", "years/2022.md": b"2022 v2"}
+
+
+def test_unchanged_files_keep_their_inode_and_mtime(tmp_path):
+    docs = tmp_path / "docs"
+    writer.commit({"index.md": b"home", "compare/index.md": b"table"}, docs)
+    before = (docs / "index.md").stat()
+    time.sleep(0.01)
+    written, _ = writer.commit({"index.md": b"home", "compare/index.md": b"table v2"}, docs)
+    after = (docs / "index.md").stat()
+    assert written == 1
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
+@pytest.mark.parametrize("rel", ["../evil.md", "mkdocs.yml", "assets/stylesheets/x.css", "/etc/passwd"])
+def test_refuses_to_write_outside_generated_paths(tmp_path, rel):
+    with pytest.raises(ValueError):
+        writer.commit({rel: b"x"}, tmp_path / "docs")
+
+
+def test_a_build_killed_half_way_leaves_the_previous_pages(tmp_path):
+    docs = tmp_path / "docs"
+    old = {f"articles/2021/a{i}.md": f"old {i}".encode() for i in range(3000)}
+    writer.commit(old, docs)
+    script = (
+        "import sys; from pathlib import Path; from yearbook import writer\n"
+        "pages = {f'articles/2022/b{i}.md': b'new' * 2000 for i in range(200000)}\n"
+        "print('start', flush=True)\n"
+        f"writer.commit(pages, Path({str(docs)!r}))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "start"
+    time.sleep(1.0)
+    assert proc.poll() is None, "the commit finished before it could be killed; make it bigger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert read_tree(docs) == old
+    # and the next build cleans up after the killed one
+    writer.commit({"index.md": b"home"}, docs)
+    assert read_tree(docs) == {"index.md": b"home"}
+    assert [p.name for p in writer.store_for(docs).iterdir() if p.name.startswith("gen-")] == ["gen-2"]
