@@ -7,6 +7,7 @@ charset-normalizer), never guessed from the file extension.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -96,7 +97,8 @@ def read_file(path: Path, seed_dir: Path) -> tuple[Source | None, list[Diagnosti
 
     stem, stem_problem = safe_stem(path, meta)
     if stem_problem:
-        diags.append(Diagnostic(rel, "warning" if "slug" in stem_problem else "info", stem_problem, f"page id is {stem}"))
+        level = "warning" if "slug" in stem_problem else "info"
+        diags.append(Diagnostic(rel, level, stem_problem, f"page id is {stem}"))
 
     source = Source(
         stem=stem,
@@ -129,10 +131,8 @@ def decode(data: bytes) -> tuple[str | None, str, str | None]:
     for match in charset_normalizer.from_bytes(data):
         candidates.append((str(match), match.encoding.replace("_", "-")))
     for enc in ("gb18030", "big5"):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             candidates.append((data.decode(enc), enc))
-        except UnicodeDecodeError:
-            pass
     if not candidates:
         return None, "", "is binary or in an unknown encoding"
     text, encoding = max(candidates, key=lambda c: _chinese_score(c[0]))
@@ -148,7 +148,7 @@ def _chinese_score(text: str) -> float:
         return 0.0
     good = sum(
         1 for ch in sample
-        if ch.isascii() and (ch.isprintable() or ch in "\n\t")
+        if (ch.isascii() and (ch.isprintable() or ch in "\n\t"))
         or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
         or ch in "“”‘’…—·"
     )
