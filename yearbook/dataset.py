@@ -1,0 +1,106 @@
+"""/data/editions.json and /data/editions.csv: the reconciled facts as downloadable data.
+
+Key order and row order are fixed so that an unchanged corpus gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .records import Choice, ClaimCheck, Edition, Figure
+
+FIGURE_FIELDS = ("value", "unit", "qualifier", "text", "article", "quote", "published", "scope", "stage", "as_of")
+CSV_FIELDS = (
+    "year", "metric", "chosen", "value", "unit", "qualifier", "text", "article", "published", "scope", "stage",
+    "as_of", "retrospective", "edited", "conflict", "reason", "quote",
+)
+
+
+def _published(fg: Figure, article_meta: dict[str, dict]) -> str | None:
+    if fg.published:
+        return fg.published
+    meta = article_meta.get(fg.article) or {}
+    value = meta.get("published")
+    return str(value) if value else None
+
+
+def _figure_json(fg: Figure, article_meta: dict[str, dict]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in FIGURE_FIELDS:
+        out[name] = _published(fg, article_meta) if name == "published" else getattr(fg, name)
+    if isinstance(out["value"], list):
+        out["value"] = list(out["value"])
+    return out
+
+
+def _choice_json(choice: Choice, article_meta: dict[str, dict]) -> dict[str, Any]:
+    out = _figure_json(choice.chosen, article_meta)
+    out["reason"] = choice.reason
+    out["edited"] = choice.edited
+    out["conflict"] = choice.conflict
+    out["alternatives"] = [_figure_json(fg, article_meta) for fg in choice.alternatives]
+    return out
+
+
+def _claim_json(check: ClaimCheck) -> dict[str, Any]:
+    cl = check.claim
+    amount: float | int = int(cl.amount) if float(cl.amount).is_integer() else cl.amount
+    return {
+        "metric": cl.metric,
+        "scope": cl.scope,
+        "kind": cl.kind,
+        "amount": amount,
+        "text": cl.text,
+        "article": cl.article,
+        "quote": cl.quote,
+        "status": check.status,
+        "detail": check.detail,
+    }
+
+
+def editions_json(editions: list[Edition], article_meta: dict[str, dict]) -> dict:
+    """The issue-2 JSON shape: {"editions": [{"year", "articles", "metrics", "claims", "firsts"}]}."""
+    out = []
+    for ed in sorted(editions, key=lambda e: e.year):
+        out.append(
+            {
+                "year": ed.year,
+                "articles": sorted(ed.articles),
+                "metrics": {key: _choice_json(choice, article_meta) for key, choice in ed.metrics.items()},
+                "claims": [_claim_json(c) for c in ed.claims],
+                "firsts": [{"article": stem, "text": text} for stem, text in ed.firsts],
+            }
+        )
+    return {"editions": out}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def editions_csv(editions: list[Edition]) -> str:
+    """One row per edition × metric × figure; chosen=true marks the value shown on the site."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for ed in sorted(editions, key=lambda e: e.year):
+        for key, choice in ed.metrics.items():
+            rows = [(True, choice.chosen)] + [(False, fg) for fg in choice.alternatives]
+            for chosen, fg in rows:
+                writer.writerow(
+                    [
+                        ed.year, key, _cell(chosen), _cell(fg.value), _cell(fg.unit), _cell(fg.qualifier),
+                        _cell(fg.text), _cell(fg.article), _cell(fg.published), _cell(fg.scope), _cell(fg.stage),
+                        _cell(fg.as_of), _cell(fg.retrospective), _cell(choice.edited and chosen),
+                        _cell(choice.conflict), choice.reason if chosen else "", fg.quote,
+                    ]
+                )
+    return buf.getvalue()

@@ -1,0 +1,220 @@
+"""Parse numbers as the Chinese press writes them: 2400多家, 近2000家, 1万余平米, 二十余个, 5.3万亿元, 20.8%.
+
+cn2an raises on anything but a bare numeral (十三个, 二十余个, 5.3万亿), so this module strips the hedge
+and the measure word itself, multiplies Arabic numbers by 万/亿 with Decimal (no float noise), and
+hands only pure Chinese numerals to cn2an. The hedge is kept as the figure's qualifier.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import cn2an
+
+# Hedges written before the number. Longest first so 超过 wins over 超. 上 only counts before 万/千/百
+# (上万家 = "tens of thousands"), otherwise 线上4400家 would read as a hedge.
+PREFIX_HEDGES = (
+    "超过", "突破", "将近", "接近", "多达", "高达", "不少于", "至少", "不到", "不足", "不低于", "约合",
+    "大约", "达到", "超", "近", "约", "逾", "达", "共", "计",
+)
+# Prefixes that are not hedges: the value is exact, so they are not kept as qualifiers.
+NOT_HEDGES = frozenset({"达到", "达", "共", "计", "多达", "高达"})
+SUFFIX_HEDGES = ("有余", "余", "多")
+POST_UNIT_HEDGES = ("以上", "左右", "上下", "之多")
+
+# Measure words and units, longest first. 强 (世界500强), 届, 年, 月, 日, 时 are recognised so that the
+# scanner can *skip* those numbers rather than misread 500强 as a count.
+UNITS = (
+    "个百分点", "百分点", "平方公里", "平方米", "万人次", "人次", "亿美元", "万美元", "美元", "亿元", "万元",
+    "元", "平米", "㎡", "m²", "%", "个", "家", "项", "场", "位", "名", "人", "次", "件", "条", "批",
+    "座", "间", "处", "台", "款", "种", "类", "倍", "强", "届", "年", "月", "日", "号", "时", "天", "周",
+    "小时", "分钟", "岁", "米", "吨", "辆", "部", "份", "篇", "册", "期", "块", "栋", "层", "万",
+)
+# Units that mark a number as something other than a quantity (a rank, a date, an ordinal).
+NON_QUANTITY_UNITS = frozenset({"强", "届", "年", "月", "日", "号", "时", "岁", "期"})
+
+MAGNITUDES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+
+_PREFIX = "|".join(PREFIX_HEDGES)
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_NUMBER_RE = re.compile(
+    r"(?=(?:" + _PREFIX + r"|上)?[\d" + CN_DIGITS + r"万])"
+    r"(?P<pre>(?:" + _PREFIX + r")|上(?=[万千百]))?"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[" + CN_DIGITS + r"]+(?:点[" + CN_DIGITS + r"]+)?)?"
+    r"\s?(?P<mag>万亿|亿|万)?"
+    r"(?P<suf>有余|余|多)?"
+    r"(?P<unit>" + _UNIT + r")?"
+    r"(?P<post>以上|左右|上下|之多)?"
+)
+_ARABIC_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_BARE_MAGNITUDE = {"十": 10, "百": 100, "千": 1000}
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number found in text, normalised, with its hedge and unit."""
+
+    value: int | float  # normalised: 15.2万 → 152000; int when whole
+    unit: str | None  # the measure word or unit after the number (家, 平方米, %, 个百分点 …)
+    qualifier: str | None  # the hedge as written: 超过, 近, 余, 多, 约, 突破 …
+    text: str  # the number as written, hedge and unit included: 近2000家
+    start: int
+    end: int
+    num_start: int  # where the digits begin (after any hedge)
+    significant: int  # significant digits as written (480余 → 2, 500 → 1): how specific it is
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.unit not in NON_QUANTITY_UNITS
+
+
+def normalise_value(value: Decimal) -> int | float:
+    """Int when whole (152000), float otherwise (20.8)."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+@lru_cache(maxsize=4096)
+def chinese_to_decimal(numeral: str) -> Decimal | None:
+    """A pure Chinese numeral (二十, 两千, 百) as a Decimal; None if it is not one."""
+    if not numeral:
+        return None
+    if numeral in _BARE_MAGNITUDE:
+        return Decimal(_BARE_MAGNITUDE[numeral])
+    if numeral[0] in "十百千" and len(numeral) > 1 and numeral[0] != "十":
+        numeral = "一" + numeral
+    try:
+        value = cn2an.cn2an(numeral.replace("两", "二").replace("〇", "零"), "smart")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return Decimal(str(value))
+
+
+def _significant(digits: str) -> int:
+    digits = digits.replace(",", "").replace(".", "").lstrip("0")
+    stripped = digits.rstrip("0")
+    return max(len(stripped), 1)
+
+
+def _hedge(pre: str | None, suf: str | None, post: str | None) -> str | None:
+    """The hedge to keep: the written prefix unless it is a plain 达/共, else the suffix."""
+    if pre and pre not in NOT_HEDGES:
+        return pre
+    if suf:
+        return suf
+    if post:
+        return post
+    return None
+
+
+def _build(m: re.Match[str]) -> Number | None:
+    num, mag, unit = m.group("num"), m.group("mag"), m.group("unit")
+    pre, suf, post = m.group("pre"), m.group("suf"), m.group("post")
+    if not num:
+        # 上万家, 超百家 are covered by the Chinese branch; a bare 万 needs a hedge before it.
+        if mag == "万" and pre:
+            num, mag = "一", "万"
+        else:
+            return None
+    if num[0].isdigit():
+        try:
+            base = Decimal(num.replace(",", ""))
+        except InvalidOperation:
+            return None
+        significant = _significant(num)
+    else:
+        if num in ("点",):
+            return None
+        base = chinese_to_decimal(num)
+        if base is None:
+            return None
+        significant = _significant(str(normalise_value(base)))
+        # A lone 一 (一个平台, 一场盛会) is not a figure; neither is a bare 十/百/千 without a hedge.
+        if not mag and (num in ("一", "零", "〇") or (num in _BARE_MAGNITUDE and not (pre or suf))):
+            return None
+    if unit == "万" and not mag:  # 两千万 written with 万 picked up as a unit
+        mag, unit = "万", None
+    if mag:
+        base *= MAGNITUDES[mag]
+    if unit == "万人次":
+        base *= MAGNITUDES["万"]
+        unit = "人次"
+    elif unit == "万元":
+        base *= MAGNITUDES["万"]
+        unit = "元"
+    elif unit == "万美元":
+        base *= MAGNITUDES["万"]
+        unit = "美元"
+    elif unit == "亿元":
+        base *= MAGNITUDES["亿"]
+        unit = "元"
+    elif unit == "亿美元":
+        base *= MAGNITUDES["亿"]
+        unit = "美元"
+    elif unit == "平米" or unit == "㎡" or unit == "m²":
+        unit = "平方米"
+    elif unit == "百分点":
+        unit = "个百分点"
+    start = m.start()
+    num_start = m.start("num") if m.group("num") else m.start("mag")
+    return Number(
+        value=normalise_value(base),
+        unit=unit,
+        qualifier=_hedge(pre, suf, post),
+        text=m.group(0),
+        start=start,
+        end=m.end(),
+        num_start=num_start,
+        significant=significant,
+    )
+
+
+def find_numbers(text: str, *, bare_chinese: bool = False) -> list[Number]:
+    """Every number in a (normalised, simplified) sentence, in order.
+
+    Numbers that are ranks, ordinals or dates (世界500强, 第二届, 2022年, 9月5日) are returned with their
+    unit so callers can skip them; numbers glued to Latin letters (5G, C919, 8K) are dropped.
+    """
+    found: list[Number] = []
+    for m in _NUMBER_RE.finditer(text):
+        if not m.group(0) or not (m.group("num") or m.group("mag")):
+            continue
+        num = m.group("num") or ""
+        start = m.start("num") if num else m.start()
+        before = text[start - 1] if start > 0 else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if num and num[0].isdigit():
+            if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha() and not m.group("unit")):
+                continue  # 5G, C919, 8K, H5
+            if before == "第":
+                continue
+        elif num:
+            if (before and before in "第数几") or (after and after in "数几"):
+                continue  # 第二届, 数十种 (vague)
+            if not bare_chinese and not m.group("unit") and not m.group("mag"):
+                continue  # a Chinese numeral needs a measure word to be a figure (十四五, 一流)
+        number = _build(m)
+        if number is not None:
+            found.append(number)
+    return found
+
+
+def parse_number(text: str) -> Number | None:
+    """The single number in a short phrase such as '近2000家' or '二十余个' (None if there is none)."""
+    text = text.strip()
+    for number in find_numbers(text, bare_chinese=True):
+        return number
+    return None
+
+
+def decimal_places(value: int | float) -> int:
+    """How many decimals a normalised value carries (for rounding tolerances)."""
+    if isinstance(value, int):
+        return 0
+    text = repr(value)
+    return len(text.split(".")[1]) if "." in text else 0

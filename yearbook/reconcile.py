@@ -1,0 +1,341 @@
+"""Many figures per metric and edition → one chosen value, the rest kept as alternatives.
+
+Order of preference, and the reason shown to readers: an editor's override; a report on this
+edition over a retrospective one; a closing report over a mid-fair one over a preview; a later
+article; a later as-of date; the more specific number (no hedge, more significant digits).
+Retrospective figures (a 2022 story recalling 2012) are alternatives for the edition they describe
+and are chosen only when no report of that edition has the metric. Claims (比上届提高10个百分点)
+are checked against the previous held edition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .classify import fair
+from .extract import MetricDef, metrics, qualifier_en, qualifier_ranges
+from .records import Choice, Claim, ClaimCheck, Diagnostic, Edition, Figure
+
+STAGE_RANK = {"closing": 0, "during": 1, "preview": 2}
+STAGE_ZH = {"closing": "闭幕通报", "during": "会期报道", "preview": "会前预告"}
+APPROX = frozenset({"近", "约", "将近", "接近", "大约", "约合", "左右", "上下", "上"})
+
+
+@dataclass(frozen=True)
+class Override:
+    """An editor's correction or addition (data/overrides.yml)."""
+
+    edition: int
+    metric: str  # metric id, or "metric@scope"
+    value: Any
+    unit: str | None
+    qualifier: str | None
+    text: str
+    article: str | None
+    url: str | None
+    quote: str
+    scope: str | None
+    note: str = ""
+
+    def figure(self) -> Figure:
+        base = self.metric.split("@", 1)[0]
+        return Figure(
+            metric=base,
+            edition=self.edition,
+            value=self.value,
+            unit=self.unit,
+            qualifier=self.qualifier,
+            text=self.text,
+            article=self.article or self.url or "",
+            quote=self.quote,
+            published=None,
+            scope=self.scope,
+            stage="closing",
+        )
+
+
+def load_overrides(path: Path, known_articles: set[str] | None = None) -> tuple[list[Override], list[Diagnostic]]:
+    """Read the editors' overrides; an entry without a source (article or URL) is an error and is not applied."""
+    if not path.exists():
+        return [], []
+    rel = path.name if path.parent.name != "data" else f"data/{path.name}"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        return [], [Diagnostic(rel, "error", f"cannot be parsed: {exc}", "no override applied")]
+    if not isinstance(raw, list):
+        return [], [Diagnostic(rel, "error", "must be a list of overrides", "no override applied")]
+    out: list[Override] = []
+    diags: list[Diagnostic] = []
+    known = metrics()
+    for i, entry in enumerate(raw, 1):
+        where = f"override #{i}"
+        if not isinstance(entry, dict):
+            diags.append(Diagnostic(rel, "error", f"{where} is not a mapping", "ignored it"))
+            continue
+        metric = str(entry.get("metric", ""))
+        base, _, scope_key = metric.partition("@")
+        source = entry.get("source") or {}
+        if not isinstance(source, dict):
+            source = {}
+        article, url, quote = source.get("article"), source.get("url"), str(source.get("quote") or "")
+        problems = []
+        if base not in known:
+            problems.append(f"unknown metric {metric!r}")
+        if not isinstance(entry.get("edition"), int):
+            problems.append("no edition year")
+        if "value" not in entry:
+            problems.append("no value")
+        if not (article or url):
+            problems.append("no source (article id or URL)")
+        elif article and known_articles is not None and article not in known_articles:
+            problems.append(f"source article {article!r} does not exist")
+        if problems:
+            diags.append(Diagnostic(rel, "error", f"{where} ({metric or '?'}): " + "; ".join(problems), "ignored it"))
+            continue
+        mdef = known[base]
+        out.append(
+            Override(
+                edition=int(entry["edition"]),
+                metric=metric,
+                value=entry["value"],
+                unit=entry.get("unit", mdef.unit),
+                qualifier=entry.get("qualifier"),
+                text=str(entry.get("text") or entry["value"]),
+                article=article,
+                url=url,
+                quote=quote,
+                scope=entry.get("scope") or scope_key or None,
+                note=str(entry.get("note") or ""),
+            )
+        )
+    return out, diags
+
+
+# --- choosing --------------------------------------------------------------------------------------
+
+
+def _comparable(value: Any) -> Any:
+    """What counts as 'the same value': themes compare without their separators."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch not in " ，,、·")
+    if isinstance(value, list):
+        return tuple(sorted(value))
+    return value
+
+
+def _date_key(fg: Figure) -> tuple[str, str]:
+    return (fg.published or "", fg.as_of or fg.published or "")
+
+
+def _specific(fg: Figure) -> tuple[int, int]:
+    """Unhedged before hedged, then more significant digits (480余 beats 近500)."""
+    hedged = 1 if fg.qualifier else 0
+    digits = str(fg.value).replace(".", "").strip("0") if isinstance(fg.value, (int, float)) else ""
+    return (hedged, -len(digits))
+
+
+def _rank(fg: Figure, order: int) -> tuple[Any, ...]:
+    pub, as_of = _date_key(fg)
+    return (1 if fg.retrospective else 0, STAGE_RANK.get(fg.stage, 1), _neg(pub), _neg(as_of), _specific(fg), order)
+
+
+def _neg(s: str) -> tuple[int, ...]:
+    return (*(-ord(c) for c in s), 0)
+
+
+def _reason(chosen: Figure, others: list[Figure], edited: bool) -> str:
+    if edited:
+        return "编辑更正"
+    if not others:
+        return "唯一来源" + ("（回顾性报道）" if chosen.retrospective else "")
+    if chosen.retrospective:
+        return "仅见于其他届次报道的回顾"
+    runner = others[0]
+    if runner.retrospective:
+        return f"本届报道，优先于回顾性报道（{runner.article}）"
+    if STAGE_RANK.get(chosen.stage, 1) < STAGE_RANK.get(runner.stage, 1):
+        return f"{STAGE_ZH.get(chosen.stage, chosen.stage)}，优先于{STAGE_ZH.get(runner.stage, runner.stage)}"
+    if (chosen.published or "") > (runner.published or ""):
+        return f"{STAGE_ZH.get(chosen.stage, chosen.stage)}，发布（{chosen.published}）晚于其他报道"
+    if (chosen.as_of or "") > (runner.as_of or "") and chosen.as_of:
+        return f"统计截至{chosen.as_of}，晚于其他数字"
+    if _comparable(chosen.value) == _comparable(runner.value):
+        return "多处报道一致"
+    if _specific(chosen) < _specific(runner):
+        return "数字更精确（无约数或有效位更多）"
+    return "同一篇报道中先出现"
+
+
+def _choose(figs: list[Figure], override: Override | None) -> Choice:
+    ranked = [fg for _, fg in sorted(((_rank(fg, i), fg) for i, fg in enumerate(figs)), key=lambda t: t[0])]
+    if override is not None:
+        chosen = override.figure()
+        rest = ranked
+    else:
+        chosen, rest = ranked[0], ranked[1:]
+    conflict = any(_comparable(fg.value) != _comparable(chosen.value) for fg in rest if not fg.retrospective)
+    return Choice(
+        metric=chosen.metric,
+        chosen=chosen,
+        reason=_reason(chosen, rest, override is not None),
+        alternatives=rest,
+        conflict=conflict,
+        edited=override is not None,
+    )
+
+
+def _keys(fg: Figure, mdef: MetricDef | None) -> list[str]:
+    if mdef is None or mdef.recognition is None or not mdef.recognition.scopes or fg.scope is None:
+        return [fg.metric]
+    return [f"{fg.metric}@{fg.scope}"]
+
+
+def _metric_order() -> dict[str, int]:
+    return {mid: i for i, mid in enumerate(metrics())}
+
+
+def _sort_key(key: str) -> tuple[int, int, str]:
+    base, _, scope = key.partition("@")
+    return (_metric_order().get(base, 999), 1 if scope else 0, scope)
+
+
+def _override_key(o: Override) -> str:
+    return o.metric if "@" in o.metric or not o.scope else f"{o.metric}@{o.scope}"
+
+
+def reconcile(
+    assignments: dict[str, int],
+    figures: list[Figure],
+    claims: list[Claim],
+    firsts: dict[str, list[str]],
+    overrides: list[Override],
+) -> list[Edition]:
+    """One Edition per year that has articles or figures, sorted by year."""
+    defs = metrics()
+    editions: dict[int, Edition] = {}
+
+    def edition(year: int) -> Edition:
+        if year not in editions:
+            editions[year] = Edition(year=year)
+        return editions[year]
+
+    for stem in sorted(assignments):
+        edition(assignments[stem]).articles.append(stem)
+    grouped: dict[int, dict[str, list[Figure]]] = {}
+    for fg in figures:
+        for key in _keys(fg, defs.get(fg.metric)):
+            grouped.setdefault(fg.edition, {}).setdefault(key, []).append(fg)
+    by_override = {(o.edition, _override_key(o)): o for o in overrides}
+    for year, metric in by_override:
+        grouped.setdefault(year, {}).setdefault(metric, [])
+
+    for year, per_key in grouped.items():
+        ed = edition(year)
+        for key in sorted(per_key, key=_sort_key):
+            figs = per_key[key]
+            ov = by_override.get((year, key))
+            if not figs and ov is None:
+                continue
+            ed.metrics[key] = _choose(figs, ov)
+        # headline key for scoped metrics: the first preferred scope that has a figure
+        for mid, mdef in defs.items():
+            rec = mdef.recognition
+            if rec is None or not rec.scopes or mid in ed.metrics:
+                continue
+            for scope in rec.scope_preference:
+                choice = ed.metrics.get(f"{mid}@{scope}")
+                if choice is not None:
+                    ed.metrics[mid] = replace(choice, alternatives=list(choice.alternatives))
+                    break
+        ed.metrics = {k: ed.metrics[k] for k in sorted(ed.metrics, key=_sort_key)}
+
+    for stem in sorted(firsts):
+        year = assignments.get(stem)
+        if year is None:
+            continue
+        for sentence in firsts[stem]:
+            edition(year).firsts.append((stem, sentence))
+
+    ordered = [editions[y] for y in sorted(editions)]
+    for cl in claims:
+        if cl.edition in editions:
+            editions[cl.edition].claims.append(check_claim(cl, editions))
+    return ordered
+
+
+# --- claims ----------------------------------------------------------------------------------------
+
+
+_WRITTEN_RE = re.compile(r"(\d+(?:\.(\d+))?)\s?(万亿|亿|万)?")
+_MAGNITUDE = {"万亿": 10**12, "亿": 10**8, "万": 10**4, None: 1}
+
+
+def _interval(fg: Figure) -> tuple[float, float] | None:
+    """The range a printed figure stands for: rounding of its last written digit, widened by its hedge.
+
+    2400家 is exact (±0.5); 15.2万平方米 stands for 151500–152500; 2400多家 for 2400 up to 15% more.
+    """
+    if not isinstance(fg.value, (int, float)) or isinstance(fg.value, bool):
+        return None
+    v = float(fg.value)
+    m = _WRITTEN_RE.search(fg.text or "")
+    decimals = len(m.group(2)) if m and m.group(2) else 0
+    magnitude = _MAGNITUDE[m.group(3)] if m else 1
+    half = 0.5 * magnitude * 10**-decimals
+    low, high = v - half, v + half
+    en = qualifier_en(fg.qualifier)
+    if en:
+        lo_f, hi_f = qualifier_ranges().get(en, (1.0, 1.0))
+        low, high = min(low, v * lo_f), max(high, v * hi_f)
+    return low, high
+
+
+def _claim_key(cl: Claim) -> str:
+    mdef = metrics().get(cl.metric)
+    if mdef and mdef.recognition and mdef.recognition.scopes and cl.scope:
+        return f"{cl.metric}@{cl.scope}"
+    return cl.metric
+
+
+def check_claim(cl: Claim, editions: dict[int, Edition]) -> ClaimCheck:
+    """agrees / disagrees / cannot check, against the edition held the year before."""
+    key = _claim_key(cl)
+    current = editions.get(cl.edition)
+    cur = current.metrics.get(key) if current else None
+    prev_year = fair().previous_held(cl.edition)
+    prev_ed = editions.get(prev_year) if prev_year else None
+    prev = prev_ed.metrics.get(key) if prev_ed else None
+    if cur is None:
+        return ClaimCheck(cl, "cannot check", f"本届（{cl.edition}）没有该指标的数字")
+    if prev is None:
+        return ClaimCheck(cl, "cannot check", f"上届（{prev_year}）没有该指标的数字")
+    a, b = _interval(cur.chosen), _interval(prev.chosen)
+    if a is None or b is None:
+        return ClaimCheck(cl, "cannot check", "数字无法比较")
+    amount = cl.amount
+    digits = str(abs(amount)).rstrip("0").rstrip(".")
+    half = 0.5 * 10 ** -(len(digits.split(".")[1]) if "." in digits else 0)
+    if cl.kind == "pct":
+        if b[0] <= 0:
+            return ClaimCheck(cl, "cannot check", "上届数字为零")
+        low, high = (a[0] / b[1] - 1) * 100, (a[1] / b[0] - 1) * 100
+    else:  # diff and pp: absolute change
+        low, high = a[0] - b[1], a[1] - b[0]
+    ok = low - half <= amount <= high + half
+    detail = f"{cur.chosen.text}（{cl.edition}）对比 {prev.chosen.text}（{prev_year}）"
+    if cl.kind == "pct":
+        detail += f"：实际变化约 {(float(cur.chosen.value) / float(prev.chosen.value) - 1) * 100:.1f}%"
+    else:
+        detail += f"：实际变化 {float(cur.chosen.value) - float(prev.chosen.value):g}"
+    return ClaimCheck(cl, "agrees" if ok else "disagrees", detail)
+
+
+def published_of(fg: Figure) -> date | None:
+    return date.fromisoformat(fg.published) if fg.published else None
