@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     result = pipeline.build(args.root, args.docs, jobs=args.jobs, quiet=args.quiet)
     if args.quiet:
         print(result.summary)
+    if result.data_errors:
+        print(f"{len(result.data_errors)} errors in data/ files; failing the build")
+        return 2
     if args.strict and result.warnings:
         print(f"--strict: {len(result.warnings)} warnings; failing the build")
         return 1

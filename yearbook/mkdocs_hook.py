@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
-from yearbook import site
+from mkdocs.exceptions import PluginError
+
+from yearbook import search_index, site
 
 log = logging.getLogger("mkdocs.plugins.yearbook")
 
@@ -25,13 +26,19 @@ def on_config(config):
 
         result = pipeline.build(root, Path(config.docs_dir), quiet=True)
         log.info(result.summary)
+        for d in result.warnings:
+            log.info(d.line())  # not log.warning: a bad article must not fail `mkdocs build --strict`
+        if result.data_errors:
+            raise PluginError("; ".join(d.line() for d in result.data_errors))
     config.nav = site.navigation(config.nav, Path(config.docs_dir))
     return config
 
 
 def on_post_build(config):
-    cmd = [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--quiet",
+    # One index for both languages (issue 8): /en/ pages have <html lang="en">, and an English
+    # search must still find Chinese article text; Pagefind's browser side falls back to it.
+    cmd = [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--quiet", "--force-language", "zh",
            "--exclude-selectors", ".headerlink, .md-source-file, .yb-meta"]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    done = search_index.run_pagefind(cmd)  # indexes Chinese per character (issue 5, see search_index.py)
     if done.returncode != 0:
         log.error("Pagefind failed: %s", (done.stderr or done.stdout).strip()[-2000:])

@@ -15,11 +15,11 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import classify, clean, extract, read, reconcile, render, topics, writer
-from .records import Article, Classification, Claim, Diagnostic, Edition, Figure, Source
+from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Source
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARALLEL_THRESHOLD = 400  # below this, process start-up costs more than it saves
@@ -55,6 +55,11 @@ class BuildResult:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level in ("warning", "error")]
 
+    @property
+    def data_errors(self) -> list[Diagnostic]:
+        """Errors in the editors' data files (not in articles): these fail every build."""
+        return [d for d in self.diagnostics if d.level == "error" and d.path.startswith("data/")]
+
 
 def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, quiet: bool = False) -> BuildResult:
     """Build the generated part of docs/ from seeds/, data/ and templates/."""
@@ -75,7 +80,9 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
     for p in processed:
         diagnostics.extend(p.article.diagnostics)
 
-    overrides, override_diags = reconcile.load_overrides(data_dir / "overrides.yml")
+    overrides, override_diags = reconcile.load_overrides(
+        data_dir / "overrides.yml", known_articles={p.article.stem for p in processed}
+    )
     diagnostics.extend(override_diags)
     on_topic = [p for p in processed if p.classification.edition is not None]
     assignments = {p.article.stem: p.classification.edition for p in on_topic}
@@ -135,7 +142,7 @@ def _first_line(text: str, limit: int = 60) -> str:
 def process(source: Source) -> Processed:
     """clean → classify → extract for one source. Pure: the result depends only on the source."""
     article = clean.clean(source)
-    if article.published is not None and article.published > datetime.now(timezone.utc) + timedelta(days=1):
+    if article.published is not None and article.published > datetime.now(UTC) + timedelta(days=1):
         article.diagnostics.append(
             Diagnostic(source.path, "warning", f"date {article.published.date().isoformat()} lies in the future",
                        "ignored it and inferred the date from the text")
@@ -209,7 +216,7 @@ def _safe_process(source: Source) -> Processed:
     """A bug in one article's processing must not stop the whole build."""
     try:
         return process(source)
-    except Exception as exc:  # noqa: BLE001 - reported per file, never swallowed
+    except Exception as exc:
         article = Article(stem=source.stem, path=source.path, title="", body_markdown="", text="",
                           content_hash=source.content_hash)
         article.diagnostics.append(
@@ -309,7 +316,7 @@ def _merge_duplicates(processed: list[Processed]) -> tuple[list[Processed], list
 
 
 def _is_seed_file(path: str, seed_dir: Path) -> bool:
-    return not path.startswith("/") and (seed_dir / path).exists() or (seed_dir / path).is_symlink()
+    return (not path.startswith("/") and (seed_dir / path).exists()) or (seed_dir / path).is_symlink()
 
 
 def _sorted_diagnostics(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -177,6 +177,7 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     rows = compare_rows(editions, metrics)
     trend = topic_trend(editions, by_stem)
     chart_files = charts.render_charts(editions, years, metrics, trend) if editions else {}
+    catalog = charts.catalogue(editions, years, metrics, trend) if editions else {}  # charts work (issue 5)
 
     ctx = dict(
         site_name="服贸会年鉴", editions=editions, years=years, edition_by_year=edition_by_year,
@@ -184,6 +185,9 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
         rows=rows, trend=trend, topics=topics.load(), headline=HEADLINE, result=result,
         article_url=lambda stem: article_url(by_stem[stem]), charts=chart_files,
         outlets=_outlets(articles),
+        # charts work (issue 5): chart catalogue, timeline and topic heat table
+        chart_catalog=catalog, home_charts=charts.home_charts(catalog), timeline=timeline(years, edition_by_year),
+        topic_heat=topic_heat(trend, years),
     )
     pages: dict[str, str | bytes] = {}
     pages["index.md"] = env.get_template("home.md.j2").render(**ctx)
@@ -207,6 +211,9 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     pages["data/editions.csv"] = dataset.editions_csv(editions)
     for name, svg in chart_files.items():
         pages[f"assets/charts/{name}"] = svg
+    from . import feeds, render_en  # issue 8: English pages and Atom feeds
+
+    pages.update(render_en.render(result, root, ctx) | feeds.render_feeds(result, root, ctx))
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in pages.items()}
 
 
@@ -318,3 +325,38 @@ def topic_trend(editions: list[Edition], by_stem: dict[str, Processed]) -> dict[
         e.year: topics.density([by_stem[s].article.text for s in e.articles if s in by_stem])
         for e in editions
     }
+
+
+# --- charts work (issue 5): context for the timeline and the topic heat table --------------------
+
+
+def timeline(years: list[int], edition_by_year: dict[int, Edition]) -> list[dict]:
+    """Every year from the first to the last edition; years without articles are kept as gaps."""
+    out = []
+    for y in years:
+        e = edition_by_year.get(y)
+        item: dict[str, Any] = {"year": y, "edition": e, "articles": len(e.articles) if e else 0}
+        if e:
+            theme, start, end, venues = (chosen(e, k) for k in ("theme", "start_date", "end_date", "venues"))
+            item["theme"] = theme.value if theme else None
+            item["dates"] = (f"{_zh_date(start.value, short=True)}—{_zh_date(end.value, short=True)}"
+                             if start and end else _zh_date(end.value, short=True) + "闭幕" if end else None)
+            item["venues"] = "、".join(map(str, venues.value)) if venues and isinstance(venues.value, list) else None
+            item["figures"] = [(k, chosen(e, k)) for k in HEADLINE if chosen(e, k)]
+        out.append(item)
+    return out
+
+
+def topic_heat(trend: dict[int, dict[str, float]], years: list[int]) -> list[dict]:
+    """Per topic: each year's density and a heat level 0–4, scaled to that topic's own peak."""
+    rows = []
+    for t in topics.load():
+        values = {y: trend[y].get(t.id, 0.0) for y in years if y in trend}
+        peak = max(values.values(), default=0.0)
+        cells = []
+        for y in years:
+            v = values.get(y)
+            level = 0 if not v or not peak else min(4, 1 + int(v / peak * 3.999))
+            cells.append({"year": y, "value": v, "level": level})
+        rows.append({"topic": t, "cells": cells, "peak": peak})
+    return rows
