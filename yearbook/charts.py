@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .records import Edition, Figure
@@ -294,11 +295,32 @@ def topic_spec(chart: Chart, years: list[int], width: int, height: int) -> dict:
 # --- SVG -------------------------------------------------------------------------------------
 
 
+CACHE_DIR: Path | None = None  # set by render_site: SVGs by spec hash, so a rebuild skips vl-convert
+
+
 @lru_cache(maxsize=256)
 def _to_svg(spec_json: str) -> str:
+    """vl-convert takes ~0.1–0.7 s a chart; the same spec always gives the same SVG, so keep it on disk."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(json.loads(spec_json), vl_version=VEGALITE_VERSION, allowed_base_urls=[])
+    path = None
+    if CACHE_DIR is not None:
+        key = hashlib.sha256(f"{vl_convert.__version__}:{VEGALITE_VERSION}:{spec_json}".encode()).hexdigest()
+        path = CACHE_DIR / f"{key}.svg"
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            pass
+    out = vl_convert.vegalite_to_svg(json.loads(spec_json), vl_version=VEGALITE_VERSION, allowed_base_urls=[])
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(out, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass
+    return out
 
 
 def svg(spec: dict, chart: Chart) -> str:

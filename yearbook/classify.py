@@ -67,6 +67,17 @@ class Fair:
         return max(earlier) if earlier else None
 
 
+def guarded(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`pattern` compiled behind a one-character lookahead `[first]`: the same matches, found faster.
+
+    A pattern that opens with an alternation, a lookbehind or an optional group makes the regex
+    engine try all of it at every position of the text; the lookahead rejects most positions of
+    Chinese text with one table lookup. `first` (a character-class body) must hold every character
+    a match of `pattern` can start with.
+    """
+    return re.compile(f"(?=[{first}])(?:{pattern})", flags)
+
+
 def _alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -119,7 +130,7 @@ def _as_date(value: Any) -> date | None:
 
 # --- normalisation -------------------------------------------------------------------------------
 
-_GLOSS_RE = re.compile(r"(?<=[\u3400-\u9fff])[(（]([a-zü\u00e0-\u01dc\u0101-\u01da]{1,7})[)）]")
+_GLOSS_RE = guarded("(（", r"(?<=[\u3400-\u9fff])[(（]([a-zü\u00e0-\u01dc\u0101-\u01da]{1,7})[)）]")
 _TONE_MARKS = str.maketrans(
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm"
 )
@@ -128,7 +139,7 @@ _FULLWIDTH = str.maketrans(
 )
 _FW_MAP = {chr(k): chr(v) for k, v in _FULLWIDTH.items()}
 _FW_RE = re.compile("[０-９％．（）]")
-_ASCII_PUNCT_RE = re.compile(r"(?<!\d),|,(?!\d{3})")
+_ASCII_PUNCT_RE = guarded(",", r"(?<!\d),|,(?!\d{3})")
 _MD_RE = re.compile(r"\*\*|__|^\s{0,3}(?:#{1,6}|>|[-*+])\s+", re.M)
 _SPACE_RE = re.compile(r"[ \t\u3000\xa0]+")
 
@@ -170,8 +181,12 @@ def strip_glosses(text: str) -> str:
     return _GLOSS_RE.sub(lambda m: "" if _is_gloss(m.group(1), text[m.start() - 1]) else m.group(0), text)
 
 
+@lru_cache(maxsize=64)
 def clean_markup(text: str) -> str:
-    """Plain text as quoted: Markdown emphasis and heading marks dropped, spaces collapsed."""
+    """Plain text as quoted: Markdown emphasis and heading marks dropped, spaces collapsed.
+
+    Cached: normalise() and extract's sentence splitter both start from it, on the same article text.
+    """
     return _SPACE_RE.sub(" ", _MD_RE.sub("", text))
 
 

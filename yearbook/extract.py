@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-from .classify import clean_markup, fair, load_yaml, normalise, safe_date
+from .classify import clean_markup, fair, guarded, load_yaml, normalise, safe_date
 from .numbers import Number, find_numbers
 from .records import Article, Claim, Figure
 
@@ -113,6 +113,13 @@ def _numeric() -> tuple[MetricDef, ...]:
     return tuple(m for m in metrics().values() if m.recognition is not None)
 
 
+@cache
+def _numeric_by_unit() -> dict[str, tuple[MetricDef, ...]]:
+    """Unit → the numeric metrics that accept it, in _numeric() order (a number tries only these)."""
+    units = {u for m in _numeric() for u in m.recognition.units}  # type: ignore[union-attr]
+    return {u: tuple(m for m in _numeric() if u in m.recognition.units) for u in units}  # type: ignore[union-attr]
+
+
 # --- sentences -----------------------------------------------------------------------------------
 
 _SENT_SPLIT = re.compile(r"(?<=[。！？!?])")
@@ -164,11 +171,14 @@ def _split(text: str) -> list[list[Part]]:
 
 # --- dates ---------------------------------------------------------------------------------------
 
-_DATE_RE = re.compile(
+_DATE_RE = guarded(
+    r"\d",
     r"(?:(?P<y>20\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})(?P<dd>日|号)?"
     r"(?:\s*(?:至|到|-|—|－|~|～|－)\s*(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})(?:日|号))?"
 )
-_DAY_RE = re.compile(r"(?<![\d月年.])(?P<d>\d{1,2})(?:日|号)(?![电讯])(?:\s*(?:至|到|-|—)\s*(?P<d2>\d{1,2})(?:日|号))?")
+_DAY_RE = guarded(
+    r"\d", r"(?<![\d月年.])(?P<d>\d{1,2})(?:日|号)(?![电讯])(?:\s*(?:至|到|-|—)\s*(?P<d2>\d{1,2})(?:日|号))?"
+)
 _REL_RE = re.compile(
     r"(?P<w>今天|今日|今晨|今晚|昨天|昨日|昨晚|前天|明天|明日|当天|当日|当晚)"
     r"(?:[(（](?P<m>\d{1,2})月(?P<d>\d{1,2})日[)）])?"
@@ -273,7 +283,8 @@ def dates_in(text: str, ctx: Ctx) -> list[DateMention]:
 # --- shared regexes ------------------------------------------------------------------------------
 
 _THIS_RE = re.compile(r"本届|今年|这届|本次|此次|这次")
-_MARK_RE = re.compile(
+_MARK_RE = guarded(
+    "12首第上去前本今这此",
     r"(?P<year>(?:19|20)\d{2})年(?!以来|底|初|前|后|上半年|下半年|[一二三四]季度|至今|度报告)"
     r"|(?P<first>首届)|第(?P<ord>[一二三四五六七八九十\d]{1,3})届"
     r"|(?<![比较同超])(?P<prev>上届|上一届|去年|前年)"
@@ -313,7 +324,7 @@ _THEME_SEP_RE = re.compile(r"\s*[，、]\s*|\s+")
 _OPEN_VERB_RE = re.compile(r"开幕|拉开帷幕|启幕|揭幕|开展")
 _CLOSE_VERB_RE = re.compile(r"闭幕|落幕|落下帷幕|圆满结束|收官")
 _RANGE_VERB_RE = re.compile(r"举办|举行|召开|在京|在北京|期间|展期|亮相|开幕|启幕")
-_DATEISH_RE = re.compile(r"\d日|\d号|今天|今日|今晨|今晚|昨|前天|明天|明日|当天|当日|当晚")
+_DATEISH_RE = guarded(r"\d今昨前明当", r"\d日|\d号|今天|今日|今晨|今晚|昨|前天|明天|明日|当天|当日|当晚")
 _GUESTS = (("主宾国", "countries", "guest_country"), ("主宾省", "provinces", "guest_province"))
 _FIRSTS_STRONG_RE = re.compile(r"首次|首设|首度|第一次|首开")
 _FIRSTS_WEAK_RE = re.compile(r"首个|首家|首创|首批|首发")
@@ -327,13 +338,20 @@ def _vocab_re(vocab: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(v) for v in sorted(vocab, key=len, reverse=True)))
 
 
+@cache
+def _bound_res(bounds: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(up to and including the last bound, the first bound): the scans of _clause_bounds, in C."""
+    cls = "[" + re.escape(bounds) + "]"
+    return re.compile(".*" + cls, re.S), re.compile(cls)
+
+
 def _clause_bounds(text: str, start: int, end: int, bounds: str = _CLAUSE_BOUND) -> tuple[int, int]:
-    lo = start
-    while lo > 0 and text[lo - 1] not in bounds:
-        lo -= 1
-    hi = end
-    while hi < len(text) and text[hi] not in bounds:
-        hi += 1
+    """[lo, hi): the clause around text[start:end], between the nearest bound characters."""
+    through_last, first = _bound_res(bounds)
+    m = through_last.match(text, 0, start)
+    lo = m.end() if m else 0
+    m = first.search(text, end)
+    hi = m.start() if m else max(end, len(text))
     return lo, hi
 
 
@@ -470,11 +488,9 @@ def _match_metric(part: Part, n: Number, prev_end: int, next_start: int) -> Metr
     after = text[n.end : min(c_hi, next_start, n.end + 40)]
     reach = _after_reach()
     candidates: list[tuple[MetricDef, bool]] = []
-    for metric in _numeric():
+    for metric in _numeric_by_unit().get(n.unit or "", ()):
         rec = metric.recognition
         assert rec is not None
-        if n.unit not in rec.units:
-            continue
         if rec.exclude and any(w in clause for w in rec.exclude):
             continue
         if rec.requires and not any(w in clause for w in rec.requires):
@@ -710,7 +726,7 @@ def _restage(fg: Figure, ctx: Ctx) -> Figure:
 def _numbers_in_part(part: Part, ctx: Ctx, as_of: date | None, figures: list[Figure]) -> list[_Hit]:
     f = fair()
     text = part.norm
-    numbers = [n for n in find_numbers(text) if n.is_quantity and n.unit]
+    numbers = find_numbers(text, quantities_only=True)
     matched: list[tuple[Number, MetricDef | None]] = []
     for i, n in enumerate(numbers):
         prev_end = numbers[i - 1].end if i else 0

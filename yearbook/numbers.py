@@ -41,7 +41,11 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千"
 
 _PREFIX = "|".join(PREFIX_HEDGES)
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+# The leading class holds every character a number can start with (a hedge's first character, 上, a digit):
+# a cheap test that rejects most positions before the hedge alternation is tried there.
+_FIRST_CHARS = "".join(sorted({h[0] for h in PREFIX_HEDGES})) + r"上\d" + CN_DIGITS + "万"
 _NUMBER_RE = re.compile(
+    r"(?=[" + _FIRST_CHARS + r"])"
     r"(?=(?:" + _PREFIX + r"|上)?[\d" + CN_DIGITS + r"万])"
     r"(?P<pre>(?:" + _PREFIX + r")|上(?=[万千百]))?"
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[" + CN_DIGITS + r"]+(?:点[" + CN_DIGITS + r"]+)?)?"
@@ -113,8 +117,7 @@ def _hedge(pre: str | None, suf: str | None, post: str | None) -> str | None:
 
 
 def _build(m: re.Match[str]) -> Number | None:
-    num, mag, unit = m.group("num"), m.group("mag"), m.group("unit")
-    pre, suf, post = m.group("pre"), m.group("suf"), m.group("post")
+    pre, num, mag, suf, unit, post = m.groups()
     if not num:
         # 上万家, 超百家 are covered by the Chinese branch; a bare 万 needs a hedge before it.
         if mag == "万" and pre:
@@ -174,29 +177,36 @@ def _build(m: re.Match[str]) -> Number | None:
     )
 
 
-def find_numbers(text: str, *, bare_chinese: bool = False) -> list[Number]:
+def find_numbers(text: str, *, bare_chinese: bool = False, quantities_only: bool = False) -> list[Number]:
     """Every number in a (normalised, simplified) sentence, in order.
 
     Numbers that are ranks, ordinals or dates (世界500强, 第二届, 2022年, 9月5日) are returned with their
     unit so callers can skip them; numbers glued to Latin letters (5G, C919, 8K) are dropped.
+    With quantities_only, only numbers with a unit that counts something (is_quantity and unit) come
+    back: the same as filtering the result, without building the numbers that would be dropped.
     """
     found: list[Number] = []
     for m in _NUMBER_RE.finditer(text):
-        if not m.group(0) or not (m.group("num") or m.group("mag")):
+        _pre, num, mag, _suf, unit, _post = m.groups()
+        if not (num or mag):
+            continue  # (an empty match has neither)
+        # _build turns a bare 万 into a magnitude and keeps every other unit
+        if quantities_only and (unit is None or unit in NON_QUANTITY_UNITS or (unit == "万" and not mag)):
             continue
-        num = m.group("num") or ""
+        num = num or ""
         start = m.start("num") if num else m.start()
+        end = m.end()
         before = text[start - 1] if start > 0 else ""
-        after = text[m.end()] if m.end() < len(text) else ""
+        after = text[end] if end < len(text) else ""
         if num and num[0].isdigit():
-            if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha() and not m.group("unit")):
+            if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha() and not unit):
                 continue  # 5G, C919, 8K, H5
             if before == "第":
                 continue
         elif num:
             if (before and before in "第数几") or (after and after in "数几"):
                 continue  # 第二届, 数十种 (vague)
-            if not bare_chinese and not m.group("unit") and not m.group("mag"):
+            if not bare_chinese and not unit and not mag:
                 continue  # a Chinese numeral needs a measure word to be a figure (十四五, 一流)
         number = _build(m)
         if number is not None:

@@ -177,6 +177,7 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     rows = compare_rows(editions, metrics)
     trend = topic_trend(editions, by_stem)
     chart_files = charts.render_charts(editions, years, metrics, trend) if editions else {}
+    charts.CACHE_DIR = root / ".build" / "cache" / "charts"
     catalog = charts.catalogue(editions, years, metrics, trend) if editions else {}  # charts work (issue 5)
 
     ctx = dict(
