@@ -16,8 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from . import datafiles
 from .records import Article, Classification
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +30,7 @@ BEIJING_OFFSET = timedelta(hours=8)
 @cache
 def load_yaml(name: str) -> Any:
     """A data file from data/, read once per process."""
-    with (DATA_DIR / name).open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return datafiles.load(DATA_DIR / name)
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ from urllib.parse import quote, urljoin
 
 import lxml.html
 import nh3
-import yaml
 from lxml import etree
 
+from yearbook import datafiles
 from yearbook.records import Article, Diagnostic, Image, Removal, Source
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "furniture.yml"
@@ -144,7 +144,7 @@ def _han(pattern: str) -> str:
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     """Load yearbook/data/furniture.yml once and compile every pattern (editors extend the file)."""
-    data: dict[str, Any] = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = datafiles.load(DATA_FILE)
 
     def alt(items: list[str]) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{_han(p)})" for p in items), re.I)

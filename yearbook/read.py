@@ -17,6 +17,7 @@ import charset_normalizer
 import frontmatter
 import yaml
 
+from . import datafiles
 from .records import Diagnostic, Source
 
 MAX_BYTES = 2_000_000  # an article is a few KB; anything larger is a saved page or a mistake
@@ -163,6 +164,16 @@ def _junk_ratio(text: str) -> float:
     return bad / len(sample)
 
 
+class _FastYAML(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handler with libyaml: front matter is parsed for every article."""
+
+    def load(self, fm: str, **kwargs: object) -> object:
+        return datafiles.parse(fm)
+
+
+_YAML = _FastYAML()
+
+
 def split_front_matter(text: str) -> tuple[dict, str, str | None]:
     """Split YAML front matter from the body with python-frontmatter; tolerate leading blank lines."""
     stripped = text.lstrip("\ufeff \t\n")
@@ -172,7 +183,7 @@ def split_front_matter(text: str) -> tuple[dict, str, str | None]:
         body = stripped.split("\n", 1)[1] if "\n" in stripped else ""
         return {}, body, "front matter starts with --- but is never closed"
     try:
-        post = frontmatter.loads(stripped)
+        post = frontmatter.loads(stripped, handler=_YAML)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""

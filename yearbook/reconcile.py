@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from . import datafiles
 from .classify import fair
 from .extract import MetricDef, metrics, qualifier_en, qualifier_ranges
 from .records import Choice, Claim, ClaimCheck, Diagnostic, Edition, Figure
@@ -66,7 +67,7 @@ def load_overrides(path: Path, known_articles: set[str] | None = None) -> tuple[
         return [], []
     rel = path.name if path.parent.name != "data" else f"data/{path.name}"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = datafiles.load(path) or []
     except yaml.YAMLError as exc:
         return [], [Diagnostic(rel, "error", f"cannot be parsed: {exc}", "no override applied")]
     if not isinstance(raw, list):

@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-import yaml
 
-from . import charts, dataset, topics
+from . import charts, datafiles, dataset, topics
 from .records import Choice, Edition, Figure
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult, Processed
 
 BEIJING = timezone(timedelta(hours=8))
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIRST_EDITION = 2012
 HEADLINE = ("exhibitors_offline", "exhibitors_online", "exhibition_area_sqm", "outcomes", "intl_rate")
 
@@ -42,7 +42,7 @@ class Metric:
 
 @lru_cache(maxsize=4)
 def load_metrics(root: Path) -> tuple[Metric, ...]:
-    raw = yaml.safe_load((root / "data" / "metrics.yml").read_text(encoding="utf-8")) or {}
+    raw = datafiles.load(root / "data" / "metrics.yml") or {}
     entries = raw.get("metrics", raw) if isinstance(raw, dict) else raw
     if isinstance(entries, dict):
         entries = [{"id": k, **(v or {})} for k, v in entries.items()]
@@ -72,6 +72,14 @@ def md_text(value: Any) -> str:
     return text.replace("\x00", "&").replace("\n", " ")
 
 
+def quoted(sentence: str) -> str:
+    """“sentence”, without doubling the marks of a sentence that is itself a quotation."""
+    s = sentence.strip()
+    if s.startswith("“") and s.count("“") > s.count("”"):
+        s = s[1:]
+    return f"“{s}”"
+
+
 def beijing(dt: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if dt is None:
         return ""
@@ -79,27 +87,36 @@ def beijing(dt: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def zh_number(value: Any) -> str:
-    """15.2万 rather than 152000: how the Chinese press writes large numbers."""
+    """15.2万 rather than 152000, 2400 rather than 2,400: how the Chinese press writes numbers."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    if abs(value) >= 100000 and value % 1000 == 0:
-        w = value / 10000
-        return f"{w:g}万"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return f"{value:,}".replace(",", ",")
+    if abs(value) >= 10000 and value % 1000 == 0:
+        return f"{value / 10000:g}万"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@lru_cache(maxsize=4)
+def _suffix_qualifiers(root: Path) -> frozenset[str]:
+    raw = datafiles.load(root / "data" / "metrics.yml") or {}
+    return frozenset(q for q, spec in (raw.get("qualifiers") or {}).items() if (spec or {}).get("after"))
 
 
 def figure_text(f: Figure | None) -> str:
+    """A figure as a reader expects it: 超900项, 1万余家, 20.8%, 国家会议中心、首钢园."""
     if f is None:
         return ""
     if isinstance(f.value, list):
         return "、".join(map(str, f.value))
     if isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
+        q = f.qualifier or ""
+        before, after = ("", q) if q in _suffix_qualifiers(PROJECT_ROOT) else (q, "")
+        number = f"{f.value:g}" if f.unit == "%" else zh_number(f.value)
         unit = f.unit or ""
         if unit == "%":
-            return f"{f.qualifier or ''}{f.value:g}%"
-        return f"{f.qualifier or ''}{zh_number(f.value)}{unit}"
+            return f"{before}{number}%{after}"
+        if unit.startswith("万") and number.endswith("万"):  # 万人次 already carries the 万
+            number = number[:-1]
+        return f"{before}{number}{after}{unit}"
     return str(f.value)
 
 
@@ -150,8 +167,13 @@ def environment(root: Path) -> jinja2.Environment:
     env.filters.update(
         t=md_text, beijing=beijing, zh_number=zh_number, figure_text=figure_text,
         h=lambda v: html.escape(str(v if v is not None else ""), quote=True), tojson_compact=_json_compact,
+        quoted=quoted,
     )
-    env.globals.update(edition_name=edition_name, edition_ordinal=edition_ordinal, change=change, chosen=chosen)
+    labels = {m.id: m.zh for m in load_metrics(root)}
+    env.globals.update(
+        edition_name=edition_name, edition_ordinal=edition_ordinal, change=change, chosen=chosen,
+        metric_label=lambda key: labels.get(key.split("@", 1)[0], key),
+    )
     return env
 
 
@@ -176,9 +198,9 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     edition_by_year = {e.year: e for e in editions}
     rows = compare_rows(editions, metrics)
     trend = topic_trend(editions, by_stem)
-    chart_files = charts.render_charts(editions, years, metrics, trend) if editions else {}
     charts.CACHE_DIR = root / ".build" / "cache" / "charts"
     catalog = charts.catalogue(editions, years, metrics, trend) if editions else {}  # charts work (issue 5)
+    chart_files = {c.filename: c.svg for c in catalog.values()}
 
     ctx = dict(
         site_name="服贸会年鉴", editions=editions, years=years, edition_by_year=edition_by_year,
@@ -241,10 +263,12 @@ def metric_keys(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[tu
     present = {k for e in editions for k in e.metrics}
     out = []
     for m in metrics:
-        if m.id in present:
+        scoped = sorted(k for k in present if k.startswith(m.id + "@"))
+        if m.id in present and not scoped:
             out.append((m.id, m, None))
-        for key in sorted(k for k in present if k.startswith(m.id + "@")):
-            out.append((key, m, key.split("@", 1)[1]))
+        # a scoped metric is compared like with like, one row per scope; its headline key only
+        # repeats one of those rows (and mixes scopes across years), so it is left out here
+        out.extend((key, m, key.split("@", 1)[1]) for key in scoped)
     return out
 
 

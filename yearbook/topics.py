@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from . import datafiles
 from .records import Article
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "topics.yml"
@@ -23,7 +22,7 @@ class Topic:
 
 @lru_cache(maxsize=1)
 def load(path: Path = DATA) -> tuple[Topic, ...]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = datafiles.load(path) or []
     return tuple(Topic(e["id"], e["zh"], e["en"], tuple(e.get("terms") or [e["zh"]])) for e in entries)
 
 
