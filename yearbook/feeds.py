@@ -1,0 +1,132 @@
+"""Atom feeds: every article newest first (feeds/articles.xml) and one feed per edition (feeds/<year>.xml).
+
+Feeds need absolute URLs, so they are written against the site's address: SITE_URL when set (tests
+and previews set it, as `mkdocs build` reads it too), otherwise the site_url of mkdocs.yml. The output
+depends only on the articles, never on the clock, so an unchanged corpus rewrites no file.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from . import render
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult, Processed
+
+ATOM = "http://www.w3.org/2005/Atom"
+EPOCH = datetime(2012, 1, 1, tzinfo=UTC)  # stands in for a missing date; the fair began in 2012
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml: `!ENV [NAME, default]` gives the default; python tags give None."""
+
+
+_Loader.add_constructor("!ENV", lambda loader, node: (
+    loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None))
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def site_url(root: Path) -> str:
+    """The site's address with a trailing slash."""
+    url = os.environ.get("SITE_URL", "")
+    if not url:
+        cfg = root / "mkdocs.yml"
+        if cfg.exists():
+            url = (yaml.load(cfg.read_text(encoding="utf-8"), Loader=_Loader) or {}).get("site_url") or ""
+    url = url or "https://example.invalid/"
+    return url if url.endswith("/") else url + "/"
+
+
+def _when(p: Processed) -> datetime:
+    return p.article.published.astimezone(UTC) if p.article.published else EPOCH
+
+
+def _stamp(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def lead(p: Processed, limit: int = 200) -> str:
+    """The article's first paragraph, cut at a sentence end when it is long."""
+    first = next((line.strip() for line in p.article.text.split("\n") if line.strip()), "")
+    if len(first) <= limit:
+        return first
+    cut = first[:limit]
+    end = max(cut.rfind("。"), cut.rfind("！"), cut.rfind("？"))
+    return cut[: end + 1] if end > limit // 3 else cut.rstrip() + "…"
+
+
+def atom(articles: list[Processed], base: str, path: str, title: str, subtitle: str, html_url: str) -> bytes:
+    """One Atom 1.0 document listing the given articles, newest first."""
+    ET.register_namespace("", ATOM)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    ordered = sorted(articles, key=lambda p: (_when(p), p.article.stem), reverse=True)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
+    sub(feed, "title", title)
+    sub(feed, "subtitle", subtitle)
+    sub(feed, "id", base + path)
+    sub(feed, "link", rel="self", type="application/atom+xml", href=base + path)
+    sub(feed, "link", rel="alternate", type="text/html", href=html_url)
+    sub(feed, "updated", _stamp(max((_when(p) for p in ordered), default=EPOCH)))
+    author = sub(feed, "author")
+    sub(author, "name", "服贸会年鉴编辑组")
+    sub(feed, "icon", base + "assets/images/favicon.svg")
+    sub(feed, "logo", base + "assets/images/card.png")
+    sub(feed, "generator", "服贸会年鉴 build")
+    for p in ordered:
+        a = p.article
+        url = base + render.article_url(p) + "/"
+        entry = sub(feed, "entry")
+        sub(entry, "title", a.title)
+        sub(entry, "id", url)
+        sub(entry, "link", rel="alternate", type="text/html", href=url)
+        if a.url:
+            sub(entry, "link", rel="related", type="text/html", href=a.url)
+        if a.published:
+            sub(entry, "published", _stamp(a.published))
+        sub(entry, "updated", _stamp(_when(p)))
+        who = sub(entry, "author")
+        sub(who, "name", a.outlet or a.agency or "未注明来源")
+        year = p.classification.edition
+        if year:
+            sub(entry, "category", term=str(year), label=render.edition_name(year))
+        for topic in p.topics:
+            sub(entry, "category", term=topic)
+        sub(entry, "summary", lead(p))
+    ET.indent(feed, space="  ")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+
+
+def render_feeds(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, bytes]:
+    """feeds/articles.xml and feeds/<year>.xml, keyed by their path relative to docs/."""
+    base = site_url(root)
+    articles: list[Processed] = ctx["articles"]
+    pages = {
+        "feeds/articles.xml": atom(articles, base, "feeds/articles.xml", "服贸会年鉴 · 全部报道",
+                                   "服贸会（京交会）相关报道，最新在前", base),
+    }
+    for e in ctx["editions"]:
+        members = [p for p in articles if p.classification.edition == e.year]
+        path = f"feeds/{e.year}.xml"
+        pages[path] = atom(members, base, path, f"服贸会年鉴 · {render.edition_name(e.year)}",
+                           f"{render.edition_name(e.year)}的报道，最新在前", f"{base}years/{e.year}/")
+    # Material's language integration fetches sitemap.xml next to every <link rel="alternate"> in the
+    # head, the feed links included; this small sitemap of the feeds answers it instead of a 404.
+    urls = "".join(f"  <url><loc>{base}{path}</loc></url>\n" for path in sorted(pages))
+    pages["feeds/sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                                  f"{urls}</urlset>\n").encode()
+    return pages
+
