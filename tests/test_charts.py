@@ -82,7 +82,7 @@ def test_svg_is_accessible_text_and_deterministic(toy) -> None:
     assert 'role="img"' in head and 'aria-labelledby="exhibitors-offline-title exhibitors-offline-desc"' in head
     assert '<title id="exhibitors-offline-title">线下参展企业，单位：家</title>' in svg
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
-    assert "2021年超2,400家（约数）" in desc and "2023年无报道" in desc and "2025年未报道" in desc
+    assert "2021年超2400家（约数）" in desc and "2023年无报道" in desc and "2025年未报道" in desc
     assert "<text" in svg and "<image" not in svg and "http" not in svg.replace("http://www.w3.org", "")
 
 

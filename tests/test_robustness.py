@@ -83,7 +83,7 @@ def bad_build(tmp_path_factory):
 def test_every_file_is_a_page_or_a_report_line(bad_build):
     _project, expect, result = bad_build
     published = {p.article.path for p in result.articles}
-    duplicates = {s.split("（")[0] for p in result.articles for s in p.article.also_found_in}
+    duplicates = {s for p in result.articles for s, _ in p.article.also_found_in}
     reported = {d.path for d in result.diagnostics}
     for name, outcome in expect.items():
         if outcome == "page":
@@ -121,6 +121,9 @@ def test_published_pages_exist_and_are_safe(bad_build):
         assert path.is_file(), path
     slug_page = next(p for p in result.articles if p.article.path == "slug.txt")
     assert "etc" not in slug_page.article.stem and "/" not in slug_page.article.stem
+    dup = next(p for p in result.articles if p.article.path == "dup-a.txt")
+    page = (docs / f"{pipeline.render.article_url(dup)}.md").read_text(encoding="utf-8")
+    assert "**同文来源**：dup-a.txt（测试日报）；dup-b.txt（另一家报）" in page
     report = (docs / "report" / "index.md").read_text(encoding="utf-8")
     for name in ("empty.txt", "junk.bin", "link.txt", "dup-b.txt"):
         assert name in report

@@ -94,7 +94,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         overrides,
     )
 
-    published_paths = {p.article.path for p in processed} | {s for p in processed for s in p.article.also_found_in}
+    published_paths = {p.article.path for p in processed} | {s for p in processed for s, _ in p.article.also_found_in}
     seed_paths = sorted({d.path for d in diagnostics} | {s.path for s in sources})
     skipped = [path for path in seed_paths if path not in published_paths and _is_seed_file(path, seed_dir)]
 
@@ -305,9 +305,7 @@ def _merge_duplicates(processed: list[Processed]) -> tuple[list[Processed], list
             by_print[fingerprint] = p
             out.append(p)
             continue
-        first.article.also_found_in.append(p.article.path)
-        if p.article.outlet and p.article.outlet != first.article.outlet:
-            first.article.also_found_in[-1] += f"（{p.article.outlet}）"
+        first.article.also_found_in.append((p.article.path, p.article.outlet))
         diags.append(
             Diagnostic(p.article.path, "warning", f"is the same article as {first.article.path}",
                        f"published once, at {first.article.stem}, listing both sources")

@@ -124,8 +124,9 @@ def decode(data: bytes) -> tuple[str | None, str, str | None]:
                 break
     try:
         return data.decode("utf-8"), "utf-8", None
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:  # a character cut in two by MAX_BYTES, not another encoding
+            return data[: exc.start].decode("utf-8", errors="replace"), "utf-8", None
     # charset-normalizer can take a short GBK text for Korean; the corpus is Chinese news, so
     # among the decodings it proposes (plus strict GB18030 and Big5) keep the most Chinese-looking.
     candidates: list[tuple[str, str]] = []

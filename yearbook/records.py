@@ -79,7 +79,7 @@ class Article:
     removals: list[Removal] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     content_hash: str = ""
-    also_found_in: list[str] = field(default_factory=list)  # duplicate sources
+    also_found_in: list[tuple[str, str | None]] = field(default_factory=list)  # duplicates: (seed path, outlet)
 
 
 @dataclass(frozen=True)
