@@ -1428,8 +1428,10 @@ def _t2s(s: str) -> str:
 
 
 def clean_title(title: str) -> str:
-    """Front-matter titles get the same typography as the body (double spaces, ASCII punctuation)."""
-    return plain(normalise(_PUA_RE.sub("", title or "")))
+    """A title is text: markup in it is dropped (with script/style content), entities decoded,
+    and it gets the same typography as the body (double spaces, ASCII punctuation)."""
+    text = html.unescape(nh3.clean(title or "", tags=set(), clean_content_tags={"script", "style"}))
+    return plain(normalise(_PUA_RE.sub("", text)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1540,7 +1542,7 @@ def clean(source: Source) -> Article:
         body_markdown=body_md,
         text=text,
         original_title=original,
-        outlet=str(outlet).strip() if outlet else None,
+        outlet=clean_title(str(outlet)) or None if outlet else None,
         agency=credits.agency,
         reporters=credits.reporters,
         photographers=photographers,
