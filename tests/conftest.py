@@ -46,6 +46,16 @@ def copy_project(dest: Path, seeds: list[Path] | None = None) -> Path:
     return dest
 
 
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """What MkDocs sees: every file below folder, following the build's symlinks into .build/."""
+    out = {}
+    for base, _dirs, files in os.walk(folder, followlinks=True):
+        for name in files:
+            path = Path(base) / name
+            out[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return dict(sorted(out.items()))
+
+
 def build_site(project: Path, site_url: str, strict: bool = True) -> subprocess.CompletedProcess:
     """build.py then `mkdocs build` in project, the way `make site` does it."""
     env = dict(os.environ, SITE_URL=site_url, NO_MKDOCS_2_WARNING="1", YEARBOOK_SKIP_BUILD="1")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from yearbook import pipeline, read
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, copy_project, read_tree
 
 GOOD_HTML = (
     "---\ntitle: '{title}'\ndate: {date}\nauthor: 测试日报\n---\n"
@@ -147,15 +147,6 @@ def test_seeds_build_cleanly_in_strict_mode(tmp_path):
     assert [d.line() for d in result.warnings] == []
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    out = {}
-    for base, _dirs, files in os.walk(folder, followlinks=True):
-        for name in files:
-            path = Path(base) / name
-            out[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return out
-
-
 def test_two_builds_are_byte_identical_in_any_time_zone(tmp_path):
     outputs = []
     for i, tz in enumerate(("UTC", "Asia/Shanghai", "America/Los_Angeles")):
@@ -163,7 +154,7 @@ def test_two_builds_are_byte_identical_in_any_time_zone(tmp_path):
         env = dict(os.environ, TZ=tz, LC_ALL="C.UTF-8" if i % 2 else "C", PYTHONHASHSEED=str(i))
         subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(project), "--quiet"],
                        check=True, env=env, capture_output=True)
-        outputs.append(tree(project / "docs"))
+        outputs.append(read_tree(project / "docs"))
     assert outputs[0] == outputs[1] == outputs[2]
     data = json.loads(outputs[0]["data/editions.json"])
     assert [e["year"] for e in data["editions"]] == [2021, 2022, 2025]
@@ -172,10 +163,10 @@ def test_two_builds_are_byte_identical_in_any_time_zone(tmp_path):
 def test_cached_rebuild_is_identical(tmp_path):
     project = copy_project(tmp_path / "p")
     pipeline.build(project, quiet=True)
-    first = tree(project / "docs")
-    shutil.rmtree(project / "docs" / "years", ignore_errors=True)  # a stray edit by hand
+    first = read_tree(project / "docs")
+    shutil.rmread_tree(project / "docs" / "years", ignore_errors=True)  # a stray edit by hand
     result = pipeline.build(project, quiet=True)
-    assert tree(project / "docs") == first
+    assert read_tree(project / "docs") == first
     assert result.written == 0
 
 

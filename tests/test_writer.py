@@ -7,21 +7,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from yearbook import writer
 
-
-def read_tree(docs: Path) -> dict[str, bytes]:
-    """What MkDocs sees: the files below docs/, following the build's symlinks."""
-    out = {}
-    for folder, _dirs, files in os.walk(docs, followlinks=True):
-        for name in files:
-            path = Path(folder) / name
-            out[path.relative_to(docs).as_posix()] = path.read_bytes()
-    return dict(sorted(out.items()))
+from .conftest import read_tree
 
 
 def test_commit_publishes_and_removes(tmp_path):

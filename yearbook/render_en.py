@@ -12,8 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from . import datafiles
 from . import render as zh
 from .records import Edition, Figure
 
@@ -34,16 +33,15 @@ _PUNCT = re.compile(r"[\s，,、。.“”\"'·・:：;；!！]+")
 def site_strings(root: Path) -> dict[str, Any]:
     """data/site.yml: the English names of outlets, venues, themes and units."""
     path = root / "data" / "site.yml"
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return (datafiles.load(path) or {}) if path.exists() else {}
 
 
 @lru_cache(maxsize=4)
 def qualifier_words(root: Path) -> dict[str, str]:
     """Chinese qualifier (超, 近, 余 …) → English word (over, nearly, more than …), from data/metrics.yml."""
-    raw = yaml.safe_load((root / "data" / "metrics.yml").read_text(encoding="utf-8")) or {}
+    raw = datafiles.load(root / "data" / "metrics.yml") or {}
     quals = raw.get("qualifiers") if isinstance(raw, dict) else None
-    out = {"超": "over", "超过": "over", "突破": "over", "逾": "over", "余": "more than", "多": "more than",
-           "近": "nearly", "约": "about"}
+    out: dict[str, str] = {}
     for cn, v in (quals or {}).items():
         word = v.get("en") if isinstance(v, dict) else v
         if word:
