@@ -164,7 +164,7 @@ def test_cached_rebuild_is_identical(tmp_path):
     project = copy_project(tmp_path / "p")
     pipeline.build(project, quiet=True)
     first = read_tree(project / "docs")
-    shutil.rmread_tree(project / "docs" / "years", ignore_errors=True)  # a stray edit by hand
+    shutil.rmtree(project / "docs" / "years", ignore_errors=True)  # a stray edit by hand
     result = pipeline.build(project, quiet=True)
     assert read_tree(project / "docs") == first
     assert result.written == 0
