@@ -164,10 +164,9 @@ def test_cached_rebuild_is_identical(tmp_path):
     project = copy_project(tmp_path / "p")
     pipeline.build(project, quiet=True)
     first = read_tree(project / "docs")
-    shutil.rmtree(project / "docs" / "years", ignore_errors=True)  # a stray edit by hand
     result = pipeline.build(project, quiet=True)
     assert read_tree(project / "docs") == first
-    assert result.written == 0
+    assert (result.written, result.deleted) == (0, 0)
 
 
 SAFE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
