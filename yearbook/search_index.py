@@ -26,6 +26,7 @@ import lxml.html
 
 SEPARATOR = "\u2009"  # thin space: a word boundary for Pagefind, removed again in the browser
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RUN = re.compile(f"[{_HAN}\u3000-\u303f\uff00-\uffef“”]+")
 _BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
 _SKIP = {"script", "style", "noscript", "template", "svg"}
 EXCLUDE = ".headerlink, .md-source-file, .yb-meta"
@@ -36,21 +37,28 @@ def split_han(text: str) -> str:
     return _BETWEEN_HAN.sub(SEPARATOR, text)
 
 
-def prepare_page(html: str) -> str:
-    """The page as Pagefind should see it: Han characters in text nodes split; tags, ids and URLs intact."""
+def drop_han(text: str) -> str:
+    """English pages quote Chinese sources; the Chinese pages are what a Chinese query should find."""
+    return _HAN_RUN.sub(" ", text)
+
+
+def prepare_page(html: str, english: bool = False) -> str:
+    """The page as Pagefind should see it: Han characters in text nodes split (on English pages,
+    dropped); tags, ids and URLs intact."""
     doc = lxml.html.document_fromstring(html)
     body = doc.find("body")
     if body is None:
         return html
+    fix = drop_han if english else split_han
     for el in body.iter():
         if not isinstance(el.tag, str):
             continue
         if el.tag not in _SKIP and el.text:
-            el.text = split_han(el.text)
+            el.text = fix(el.text)
         if el.tail and (el.getparent() is None or el.getparent().tag not in _SKIP):
-            el.tail = split_han(el.tail)
+            el.tail = fix(el.tail)
         if el.tag == "img" and el.get("alt"):  # Pagefind indexes image alt text
-            el.set("alt", split_han(el.get("alt")))
+            el.set("alt", fix(el.get("alt")))
     return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
@@ -71,7 +79,8 @@ def run_pagefind(cmd: list[str]) -> subprocess.CompletedProcess:
                 continue
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(prepare_page(page.read_text(encoding="utf-8")), encoding="utf-8")
+            html = prepare_page(page.read_text(encoding="utf-8"), english=rel.parts[0] == "en")
+            target.write_text(html, encoding="utf-8")
         out = site_dir / "pagefind"
         if out.exists():
             shutil.rmtree(out)
