@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from yearbook import pipeline, read
 
-from .conftest import ROOT, copy_project, read_tree
+from .conftest import ROOT, build_site, copy_project, read_tree
 
 GOOD_HTML = (
     "---\ntitle: '{title}'\ndate: {date}\nauthor: 测试日报\n---\n"
@@ -218,3 +218,20 @@ def test_override_with_source_wins_and_is_marked(tmp_path):
     assert any(f.value == 152000 for f in choice.alternatives)
     page = (project / "docs" / "years" / "2022.md").read_text(encoding="utf-8")
     assert "编辑修订" in page
+
+
+def test_two_full_site_builds_are_identical_but_for_sitemap_dates(tmp_path):
+    """The whole site/ (MkDocs, Pagefind, charts) is reproducible, so Pages diffs show only real changes."""
+    sites = []
+    for i, tz in enumerate(("UTC", "Asia/Shanghai")):
+        project = copy_project(tmp_path / f"p{i}")
+        os.environ["TZ"] = tz
+        try:
+            build_site(project, "https://example.org/yearbook/")
+        finally:
+            os.environ.pop("TZ", None)
+        sites.append({k: v for k, v in read_tree(project / "site").items() if not k.startswith("sitemap.xml")})
+    assert sites[0].keys() == sites[1].keys()
+    differ = [k for k in sites[0] if sites[0][k] != sites[1][k]]
+    assert differ == []
+    assert any(k.startswith("pagefind/") for k in sites[0])
