@@ -139,3 +139,25 @@ def test_home_and_about(built):
     about = read(docs, "about.md")
     assert "新浪财经：3篇" in about
     assert "证券时报网：1篇" in about
+
+
+def test_claims_are_checked_and_flagged_on_compare(tmp_path):
+    project = copy_project(tmp_path / "claims", seeds=[])
+    seeds = project / "seeds"
+    head = "---\ntitle: '{t}'\ndate: {d}\nauthor: 测试日报\n---\n"
+    (seeds / "a2021.txt").write_text(
+        head.format(t="2021年服贸会闭幕", d="Tue, 07 Sep 2021 10:00:00 GMT")
+        + "<p>2021年服贸会7日闭幕。本届服贸会线下参展企业2400家，举办专题论坛119场。</p>", encoding="utf-8")
+    (seeds / "a2022.txt").write_text(
+        head.format(t="2022年服贸会闭幕", d="Mon, 05 Sep 2022 10:00:00 GMT")
+        + "<p>2022年服贸会5日闭幕。本届服贸会线下参展企业2600家，比上届增加200家。"
+        "举办专题论坛128场，比上届增加20场。</p>", encoding="utf-8")
+    result = pipeline.build(project, quiet=True)
+    checks = {(c.claim.metric, c.status) for e in result.editions for c in e.claims}
+    assert ("exhibitors_offline", "agrees") in checks
+    assert ("thematic_forums", "disagrees") in checks  # 128 - 119 = 9, not 20
+    compare = (project / "docs" / "compare" / "index.md").read_text(encoding="utf-8")
+    assert "✔ 说法相符：比上届增加200家" in compare
+    assert "✘ 说法不符：比上届增加20场" in compare
+    edition = (project / "docs" / "years" / "2022.md").read_text(encoding="utf-8")
+    assert "✘ 不符" in edition and "✔ 相符" in edition

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from . import charts, datafiles, dataset, topics
-from .records import Choice, Edition, Figure
+from .records import Choice, Claim, Edition, Figure
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult, Processed
@@ -272,6 +272,10 @@ def metric_keys(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[tu
     return out
 
 
+def _claim_key(claim: Claim) -> str:
+    return f"{claim.metric}@{claim.scope}" if claim.scope else claim.metric
+
+
 def compare_rows(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[dict]:
     """One row per metric (and scope); per edition its choice and the change against the last edition with one."""
     rows = []
@@ -282,6 +286,7 @@ def compare_rows(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[d
             c = e.metrics.get(key)
             cells[e.year] = {
                 "choice": c,
+                "claims": [ch for ch in e.claims if _claim_key(ch.claim) == key and ch.status != "cannot check"],
                 "change": change(c.chosen, prev.chosen) if c and prev and m.compare != "not_comparable" else None,
             }
             if c is not None:
