@@ -95,10 +95,9 @@ def zh_number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-@lru_cache(maxsize=4)
-def _suffix_qualifiers(root: Path) -> frozenset[str]:
+def _qualifiers_with(flag: str, root: Path) -> frozenset[str]:
     raw = datafiles.load(root / "data" / "metrics.yml") or {}
-    return frozenset(q for q, spec in (raw.get("qualifiers") or {}).items() if (spec or {}).get("after"))
+    return frozenset(q for q, spec in (raw.get("qualifiers") or {}).items() if (spec or {}).get(flag))
 
 
 def figure_text(f: Figure | None) -> str:
@@ -109,7 +108,9 @@ def figure_text(f: Figure | None) -> str:
         return "、".join(map(str, f.value))
     if isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
         q = f.qualifier or ""
-        before, after = ("", q) if q in _suffix_qualifiers(PROJECT_ROOT) else (q, "")
+        if q and q in _qualifiers_with("as_written", PROJECT_ROOT) and f.text:
+            return f.text.replace("*", "")
+        before, after = ("", q) if q in _qualifiers_with("after", PROJECT_ROOT) else (q, "")
         number = f"{f.value:g}" if f.unit == "%" else zh_number(f.value)
         unit = f.unit or ""
         if unit == "%":
@@ -264,10 +265,11 @@ def metric_keys(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[tu
     out = []
     for m in metrics:
         scoped = sorted(k for k in present if k.startswith(m.id + "@"))
-        if m.id in present and not scoped:
+        # a scoped metric is compared like with like, one row per scope; a headline key that only
+        # repeats one of those rows (and mixes scopes across years) is left out
+        unscoped = any(e.metrics[m.id].chosen.scope is None for e in editions if m.id in e.metrics)
+        if m.id in present and (unscoped or not scoped):
             out.append((m.id, m, None))
-        # a scoped metric is compared like with like, one row per scope; its headline key only
-        # repeats one of those rows (and mixes scopes across years), so it is left out here
         out.extend((key, m, key.split("@", 1)[1]) for key in scoped)
     return out
 
