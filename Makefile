@@ -20,7 +20,7 @@ venv: $(STAMP)
 ## Build the whole site into site/.
 site: $(STAMP)
 	$(PY) build.py
-	YEARBOOK_SKIP_BUILD=1 $(VENV)/bin/mkdocs build --strict
+	$(VENV)/bin/mkdocs build --strict
 
 ## Build, then serve with live reload (regenerates pages when seeds/, templates/ or data/ change).
 serve: $(STAMP)

@@ -58,7 +58,7 @@ def read_tree(folder: Path) -> dict[str, bytes]:
 
 def build_site(project: Path, site_url: str, strict: bool = True) -> subprocess.CompletedProcess:
     """build.py then `mkdocs build` in project, the way `make site` does it."""
-    env = dict(os.environ, SITE_URL=site_url, NO_MKDOCS_2_WARNING="1", YEARBOOK_SKIP_BUILD="1")
+    env = dict(os.environ, SITE_URL=site_url, NO_MKDOCS_2_WARNING="1")
     subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(project), "--quiet"],
                    check=True, env=env, capture_output=True, text=True)
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")]

@@ -235,3 +235,23 @@ def test_two_full_site_builds_are_identical_but_for_sitemap_dates(tmp_path):
     differ = [k for k in sites[0] if sites[0][k] != sites[1][k]]
     assert differ == []
     assert any(k.startswith("pagefind/") for k in sites[0])
+
+
+def test_unchanged_inputs_skip_the_build_and_any_change_rebuilds(tmp_path):
+    project = copy_project(tmp_path / "p")
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(project), "--quiet"],
+                              capture_output=True, text=True, check=True)
+        return done.stdout
+
+    assert not run().startswith("unchanged")
+    assert run().startswith("unchanged since the last build: 5 files in seeds/")
+    seed = project / "seeds" / "000_bed480ad1c4ee00d.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("行走服贸会 带你看成果", "行走服贸会"), encoding="utf-8")
+    assert not run().startswith("unchanged")
+    page = (project / "docs" / "articles" / "2021" / "000_bed480ad1c4ee00d.md").read_text(encoding="utf-8")
+    assert "# 行走服贸会\n" in page
+    (project / "docs" / "articles").unlink()  # someone removed a generated folder by hand
+    assert not run().startswith("unchanged")
+    assert (project / "docs" / "articles" / "2021" / "000_bed480ad1c4ee00d.md").is_file()

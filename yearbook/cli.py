@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from . import pipeline
+from . import stamp
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,14 +17,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when any warning was raised")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+    parser.add_argument("--force", action="store_true", help="build even if no input changed since the last build")
     args = parser.parse_args(argv)
-    result = pipeline.build(args.root, args.docs, jobs=args.jobs, quiet=args.quiet)
+    root = args.root.resolve()
+    docs = (args.docs or root / "docs").resolve()
+
+    saved = None if args.force else stamp.previous(root, docs)
+    if saved is not None:  # nothing changed: repeat the last build's verdict without importing the pipeline
+        summary = f"unchanged since the last build: {saved['summary']}"
+        warnings, data_errors = saved["warnings"], saved["data_errors"]
+        if not args.quiet:
+            print("\n".join([*warnings, summary]), file=sys.stderr)
+    else:
+        from . import pipeline
+
+        result = pipeline.build(root, docs, jobs=args.jobs, quiet=args.quiet)
+        summary = result.summary
+        warnings = [d.line() for d in result.warnings]
+        data_errors = [d.line() for d in result.data_errors]
     if args.quiet:
-        print(result.summary)
-    if result.data_errors:
-        print(f"{len(result.data_errors)} errors in data/ files; failing the build")
+        print(summary)
+    if data_errors:
+        print(f"{len(data_errors)} errors in data/ files; failing the build")
         return 2
-    if args.strict and result.warnings:
-        print(f"--strict: {len(result.warnings)} warnings; failing the build")
+    if args.strict and warnings:
+        print(f"--strict: {len(warnings)} warnings; failing the build")
         return 1
     return 0

@@ -8,29 +8,32 @@ built site with Pagefind so search works in `mkdocs serve` too.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from yearbook import search_index, site
+from yearbook import search_index, site, stamp
 
 log = logging.getLogger("mkdocs.plugins.yearbook")
 
 
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
-    if os.environ.get("YEARBOOK_SKIP_BUILD") != "1":  # set by `make site`, which has just run build.py
+    docs_dir = Path(config.docs_dir).resolve()
+    saved = stamp.previous(root, docs_dir)  # `make site` has just run build.py: nothing to do
+    if saved is None:
         from yearbook import pipeline
 
-        result = pipeline.build(root, Path(config.docs_dir), quiet=True)
-        log.info(result.summary)
-        for d in result.warnings:
-            log.info(d.line())  # not log.warning: a bad article must not fail `mkdocs build --strict`
-        if result.data_errors:
-            raise PluginError("; ".join(d.line() for d in result.data_errors))
-    config.nav = site.navigation(config.nav, Path(config.docs_dir))
+        result = pipeline.build(root, docs_dir, quiet=True)
+        saved = {"summary": result.summary, "warnings": [d.line() for d in result.warnings],
+                 "data_errors": [d.line() for d in result.data_errors]}
+    log.info(saved["summary"])
+    for line in saved["warnings"]:
+        log.info(line)  # not log.warning: a bad article must not fail `mkdocs build --strict`
+    if saved["data_errors"]:
+        raise PluginError("; ".join(saved["data_errors"]))
+    config.nav = site.navigation(config.nav, docs_dir)
     return config
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
-from . import classify, clean, extract, read, reconcile, render, topics, writer
+from . import classify, clean, extract, read, reconcile, render, stamp, topics, writer
 from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Source
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -66,6 +66,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
     started = time.perf_counter()
     root = root.resolve()
     docs_dir = (docs_dir or root / "docs").resolve()
+    fingerprint = stamp.inputs(root, docs_dir)
     seed_dir = root / "seeds"
     data_dir = root / "data"
 
@@ -114,6 +115,8 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         f"{len(editions)} editions; {len(result.warnings)} warnings; "
         f"{result.written} files written, {result.deleted} removed in {result.seconds:.2f} s"
     )
+    stamp.save(root, docs_dir, fingerprint, result.summary, [d.line() for d in result.warnings],
+               [d.line() for d in result.data_errors])
     if not quiet:
         print(report_text(result), file=sys.stderr)
     return result
