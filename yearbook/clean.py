@@ -1523,8 +1523,6 @@ def clean(source: Source) -> Article:
         if raw:
             ctx.diag("warning", f"unparseable date {raw!r} in front matter",
                      "publication date left empty; inferred from the text later")
-        else:
-            ctx.diag("info", "no date in front matter", "publication date left empty; inferred from the text later")
 
     if original is not None:
         original = clean_title(original)

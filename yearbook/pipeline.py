@@ -106,15 +106,15 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         skipped=skipped,
         files_total=files_total,
     )
+    result.summary = (  # the report page shows this much; the write statistics are added below
+        f"{files_total} files in seeds/: {len(published_paths)} published as {len(processed)} article pages "
+        f"({len(processed) - len(on_topic)} not about the fair), {len(skipped)} skipped; "
+        f"{len(editions)} editions; {len(result.warnings)} warnings"
+    )
     pages = render.render_site(result, root)
     result.written, result.deleted = writer.commit(pages, docs_dir)
     result.seconds = time.perf_counter() - started
-    result.summary = (
-        f"{files_total} files in seeds/: {len(published_paths)} published as {len(processed)} article pages "
-        f"({len(processed) - len(on_topic)} not about the fair), {len(skipped)} skipped; "
-        f"{len(editions)} editions; {len(result.warnings)} warnings; "
-        f"{result.written} files written, {result.deleted} removed in {result.seconds:.2f} s"
-    )
+    result.summary += f"; {result.written} files written, {result.deleted} removed in {result.seconds:.2f} s"
     stamp.save(root, docs_dir, fingerprint, result.summary, [d.line() for d in result.warnings],
                [d.line() for d in result.data_errors])
     if not quiet:
@@ -159,7 +159,12 @@ def process(source: Source) -> Processed:
                        f"assigned to {classification.edition} ({classification.reason}); figures about the "
                        "other editions are kept as retrospective")
         )
-    if article.published is None and classification.inferred_date is not None:
+    if article.published is None and classification.inferred_date is None:
+        article.diagnostics.append(
+            Diagnostic(source.path, "warning", "has no publication date in its front matter or its text",
+                       "published without a date")
+        )
+    elif article.published is None and classification.inferred_date is not None:
         d = classification.inferred_date
         article.published = datetime(d.year, d.month, d.day, tzinfo=BEIJING)
         article.published_inferred = True

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from . import charts, datafiles, dataset, topics
-from .records import Choice, Claim, Edition, Figure
+from .records import Choice, Claim, ClaimCheck, Edition, Figure
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult, Processed
@@ -174,6 +174,7 @@ def environment(root: Path) -> jinja2.Environment:
     env.globals.update(
         edition_name=edition_name, edition_ordinal=edition_ordinal, change=change, chosen=chosen,
         metric_label=lambda key: labels.get(key.split("@", 1)[0], key),
+        distinct_firsts=distinct_firsts, distinct_claims=distinct_claims,
     )
     return env
 
@@ -303,11 +304,47 @@ def edition_facts(e: Edition, prev: Edition | None, metrics: tuple[Metric, ...])
     for key, m, scope in metric_keys([e], metrics):
         c = e.metrics[key]
         pc = prev.metrics.get(key) if prev else None
+        groups = alternative_groups(c)
         facts.append({
             "key": key, "metric": m, "scope": scope or c.chosen.scope, "choice": c,
+            "alt_groups": groups[:ALT_LIMIT], "alt_more": max(0, len(groups) - ALT_LIMIT),
             "prev": pc, "change": change(c.chosen, pc.chosen) if pc and m.compare != "not_comparable" else None,
         })
     return facts
+
+
+ALT_LIMIT = 5  # distinct other figures shown under a figure's footnote
+LIST_LIMIT = 30  # claims and firsts listed on an edition page; the data downloads hold them all
+
+
+def alternative_groups(c: Choice) -> list[dict]:
+    """A figure's alternatives, one entry per distinct reading (value, qualifier, scope, stage), with
+    how many figures gave it: at archive scale an edition has hundreds of repeats of the same number."""
+    groups: dict[tuple, dict] = {}
+    for f in c.alternatives:
+        key = (json.dumps(f.value, ensure_ascii=False), f.qualifier, f.scope, f.stage, f.retrospective)
+        g = groups.setdefault(key, {"figure": f, "count": 0})
+        g["count"] += 1
+    return sorted(groups.values(), key=lambda g: -g["count"])
+
+
+def distinct_firsts(e: Edition) -> tuple[list[tuple[str, str]], int]:
+    seen: dict[str, tuple[str, str]] = {}
+    for stem, sentence in e.firsts:
+        seen.setdefault(re.sub(r"\W+", "", sentence), (stem, sentence))
+    items = list(seen.values())
+    return items[:LIST_LIMIT], max(0, len(items) - LIST_LIMIT)
+
+
+def distinct_claims(e: Edition) -> tuple[list[tuple[ClaimCheck, int]], int]:
+    """Claims grouped by what they say and how they checked, disagreements first."""
+    groups: dict[tuple, list] = {}
+    for ch in e.claims:
+        key = (ch.claim.metric, ch.claim.scope, ch.claim.kind, ch.claim.amount, ch.status)
+        groups.setdefault(key, [ch, 0])[1] += 1
+    order = {"disagrees": 0, "agrees": 1}
+    items = sorted(((g[0], g[1]) for g in groups.values()), key=lambda g: order.get(g[0].status, 2))
+    return items[:LIST_LIMIT], max(0, len(items) - LIST_LIMIT)
 
 
 def edition_summary(e: Edition, prev: Edition | None, metric_by_id: dict[str, Metric]) -> str:
