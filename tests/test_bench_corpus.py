@@ -50,7 +50,7 @@ def test_distinct_deterministic_both_formats(generated: tuple[Path, list[Path]],
 def test_build_accepts_and_keeps_every_article(generated: tuple[Path, list[Path]]) -> None:
     dest, _ = generated
     sources, _ = read.read_seeds(dest)
-    processed = [pipeline._safe_process(s) for s in sources]
+    processed = [pipeline._safe_process(s, ROOT) for s in sources]
     errors = [d for p in processed for d in p.article.diagnostics if d.level == "error"]
     assert errors == []
     kept = pipeline._drop_unusable(processed, [])

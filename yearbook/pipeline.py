@@ -7,6 +7,7 @@ there is enough of it; everything after that is cheap and runs once over the who
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -36,6 +37,7 @@ class Processed:
     claims: list[Claim]
     firsts: list[str]
     topics: list[str]
+    page: str = ""  # the article's rendered page: made here, in the worker, and cached with the rest
 
 
 @dataclass
@@ -142,8 +144,9 @@ def _first_line(text: str, limit: int = 60) -> str:
 # --- per-article stages -------------------------------------------------------------------
 
 
-def process(source: Source) -> Processed:
-    """clean → classify → extract for one source. Pure: the result depends only on the source."""
+def process(source: Source, root: Path) -> Processed:
+    """clean → classify → extract → article page for one source; depends only on the source and
+    the project's code, data and templates (which key the cache)."""
     article = clean.clean(source)
     if article.published is not None and article.published > datetime.now(UTC) + timedelta(days=1):
         article.diagnostics.append(
@@ -183,12 +186,16 @@ def process(source: Source) -> Processed:
             Diagnostic(source.path, "warning", f"is not about the fair ({classification.reason})",
                        "published as an article without an edition; no figures taken from it")
         )
-    return Processed(article, classification, figures, claims, firsts, topics.tag(article))
+    processed = Processed(article, classification, figures, claims, firsts, topics.tag(article))
+    processed.page = render.article_page(processed, root)
+    return processed
 
 
 def _code_fingerprint(root: Path) -> str:
     h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted((root / "data").glob("*")):
+    inputs = [*sorted(PACKAGE_DIR.glob("*.py")), *sorted((root / "data").glob("*")),
+              *sorted((root / "templates").rglob("*.j2"))]
+    for path in inputs:
         if path.is_file():
             h.update(path.name.encode())
             h.update(path.read_bytes())
@@ -211,19 +218,20 @@ def _process_all(sources: list[Source], root: Path, jobs: int | None) -> list[Pr
         work = [sources[i] for i in todo]
         if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                done = list(pool.map(_safe_process, work, chunksize=max(8, len(work) // (jobs * 8))))
+                done = list(pool.map(functools.partial(_safe_process, root=root), work,
+                                     chunksize=max(8, len(work) // (jobs * 8))))
         else:
-            done = [_safe_process(s) for s in work]
+            done = [_safe_process(s, root) for s in work]
         for i, p in zip(todo, done, strict=True):
             results[i] = p
             _cache_put(cache_dir, sources[i], p)
     return [results[i] for i in range(len(sources))]
 
 
-def _safe_process(source: Source) -> Processed:
+def _safe_process(source: Source, root: Path) -> Processed:
     """A bug in one article's processing must not stop the whole build."""
     try:
-        return process(source)
+        return process(source, root)
     except Exception as exc:
         article = Article(stem=source.stem, path=source.path, title="", body_markdown="", text="",
                           content_hash=source.content_hash)

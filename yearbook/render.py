@@ -95,6 +95,7 @@ def zh_number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+@lru_cache(maxsize=16)
 def _qualifiers_with(flag: str, root: Path) -> frozenset[str]:
     raw = datafiles.load(root / "data" / "metrics.yml") or {}
     return frozenset(q for q, spec in (raw.get("qualifiers") or {}).items() if (spec or {}).get(flag))
@@ -188,8 +189,21 @@ def article_url(p: Processed) -> str:
     return f"articles/{year or 'undated'}/{p.article.stem}"
 
 
+def article_page(p: Processed, root: Path) -> str:
+    """An article's page depends only on the article, so it is rendered with the per-article
+    stages (in the worker processes, and cached with them), not once per build."""
+    return _environment(root).get_template("article.md.j2").render(p=p, a=p.article)
+
+
+@lru_cache(maxsize=4)
+def _environment(root: Path) -> jinja2.Environment:
+    return environment(root)
+
+
 def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     """All generated files, keyed by their path relative to docs/."""
+    _qualifiers_with.cache_clear()  # data files may have changed under `mkdocs serve`
+    _environment.cache_clear()
     env = environment(root)
     metrics = load_metrics(root)
     metric_by_id = {m.id: m for m in metrics}
@@ -209,7 +223,7 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
         metrics=metrics, metric_by_id=metric_by_id, by_stem=by_stem, articles=articles,
         rows=rows, trend=trend, topics=topics.load(), headline=HEADLINE, result=result,
         article_url=lambda stem: article_url(by_stem[stem]), charts=chart_files,
-        outlets=_outlets(articles),
+        outlets=_outlets(articles), removals=_removals(articles),
         # charts work (issue 5): chart catalogue, timeline and topic heat table
         chart_catalog=catalog, home_charts=charts.home_charts(catalog), timeline=timeline(years, edition_by_year),
         topic_heat=topic_heat(trend, years),
@@ -228,7 +242,8 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
             facts=edition_facts(e, prev_e, metrics),
         )
     for p in articles:
-        pages[f"{article_url(p)}.md"] = env.get_template("article.md.j2").render(**ctx, p=p, a=p.article)
+        # a duplicate's sources are known only once the whole corpus is read
+        pages[f"{article_url(p)}.md"] = p.page if p.page and not p.article.also_found_in else article_page(p, root)
     article_meta = {p.article.stem: _article_meta(p) for p in articles}
     # compact: with indent Python falls back to its slow pure-Python encoder, and the file is ~10 MB
     # at 1,000 articles (every alternative figure keeps its quote)
@@ -252,6 +267,20 @@ def _article_meta(p: Processed) -> dict:
         "published": a.published.astimezone(BEIJING).date().isoformat() if a.published else None,
         "url": article_url(p) + "/",
     }
+
+
+CHECK_REMOVALS = ("off_topic", "caption_moved")  # decisions an editor should look at, listed one by one
+
+
+def _removals(articles: list[Processed]) -> tuple[dict[str, int], list[tuple[str, Any]]]:
+    counts: dict[str, int] = {}
+    to_check = []
+    for p in articles:
+        for r in p.article.removals:
+            counts[r.kind] = counts.get(r.kind, 0) + 1
+            if r.kind in CHECK_REMOVALS:
+                to_check.append((p.article.path, r))
+    return counts, to_check
 
 
 def _outlets(articles: list[Processed]) -> list[tuple[str, int]]:
