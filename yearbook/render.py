@@ -256,7 +256,13 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     from . import feeds, render_en  # issue 8: English pages and Atom feeds
 
     pages.update(render_en.render(result, root, ctx) | feeds.render_feeds(result, root, ctx))
-    return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in pages.items()}
+    out: dict[str, bytes] = {}
+    for key in list(pages):  # encode page by page, freeing each text as we go: at 10,000 articles
+        text = pages.pop(key)  # the site would otherwise sit in memory twice
+        out[key] = text.encode("utf-8") if isinstance(text, str) else text
+    for p in articles:
+        p.page = ""
+    return out
 
 
 def _article_meta(p: Processed) -> dict:

@@ -1,4 +1,36 @@
-/* Yearbook page behaviour. Runs on every page view, including after instant navigation. */
+/* Yearbook page behaviour. Runs on every page view, including after instant navigation.
+   What is not needed for the first paint loads later: Tablesort only on pages with a comparison
+   table, Pagefind's UI (about 120 KB of script) only when the reader turns to the search box. */
+
+/* Scripts and styles this file loads on demand, relative to this file (assets/javascripts/). */
+var YB_HERE = (document.currentScript && document.currentScript.src) || location.href;
+function ybUrl(path) { return new URL(path, YB_HERE).href; }
+var ybLoaded = {};
+function ybScript(path) {
+  if (!ybLoaded[path]) {
+    ybLoaded[path] = new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = ybUrl(path);
+      s.async = false;  // scripts requested together run in the order they were requested
+      s.onload = resolve;
+      s.onerror = function () { delete ybLoaded[path]; reject(new Error("could not load " + path)); };
+      document.head.appendChild(s);
+    });
+  }
+  return ybLoaded[path];
+}
+function ybStyle(path) {
+  if (!ybLoaded[path]) {
+    ybLoaded[path] = new Promise(function (resolve) {
+      var l = document.createElement("link");
+      l.rel = "stylesheet";
+      l.href = ybUrl(path);
+      l.onload = l.onerror = resolve;  // without its styles the search still works
+      document.head.appendChild(l);
+    });
+  }
+  return ybLoaded[path];
+}
 
 /* Numbers for the comparison table: a cell's data-sort, empty when the edition has no number.
    Tablesort's own "number" sort reads an empty data-sort as the cell text (未报道) and then as 0,
@@ -9,7 +41,8 @@ function ybNumber(text) {
   return isNaN(n) ? null : n;
 }
 
-if (window.Tablesort && !window.ybSortRegistered) {
+function ybRegisterSort() {
+  if (!window.Tablesort || window.ybSortRegistered) return;
   window.ybSortRegistered = true;
   Tablesort.extend("yb-number", function () { return false; }, function (a, b) {
     var x = ybNumber(a), y = ybNumber(b);
@@ -67,27 +100,73 @@ function ybProcessResult(result) {
   return result;
 }
 
-document$.subscribe(function () {
-  // Pagefind search in the header, created once per page (the header survives instant navigation).
+/* The header holds a plain input (overrides/partials/header.html) until the reader focuses it,
+   points at it or types in it; then Pagefind's UI is loaded and takes its place, keeping what was
+   typed so far and the focus. */
+var ybSearchStarted = false;
+function ybStartSearch() {
+  if (ybSearchStarted) return;
+  ybSearchStarted = true;
+  Promise.all([ybStyle("../../pagefind/pagefind-ui.css"), ybScript("../../pagefind/pagefind-ui.js")])
+    .then(ybBuildSearch, function () { ybSearchStarted = false; });
+}
+function ybBuildSearch() {
   var box = document.getElementById("yb-search");
-  if (box && !box.dataset.ready && window.PagefindUI) {
-    box.dataset.ready = "1";
-    new PagefindUI({
-      element: "#yb-search",
-      showSubResults: true,
-      showImages: false,
-      resetStyles: false,
-      processTerm: ybProcessTerm,
-      processResult: ybProcessResult,
-      translations: { placeholder: "搜索报道、届次、指标", zero_results: "没有找到 [SEARCH_TERM]" },
-    });
-    var input = box.querySelector("input");
-    if (input) input.setAttribute("aria-label", "搜索本站");
-    // The header's #yb-search is already the search landmark; a second role="search" inside it
-    // makes two landmarks with the same name (axe landmark-unique).
-    var form = box.querySelector("form[role='search']");
-    if (form) form.removeAttribute("role");
+  if (!box || box.dataset.ready || !window.PagefindUI) return;
+  box.dataset.ready = "1";
+  var stub = box.querySelector(".yb-search__stub");
+  var stubInput = stub && stub.querySelector("input");
+  var typed = stubInput ? stubInput.value : "";
+  var focused = stubInput && document.activeElement === stubInput;
+  var ui = new PagefindUI({
+    element: "#yb-search",
+    bundlePath: new URL(ybUrl("../../pagefind/")).pathname,
+    showSubResults: true,
+    showImages: false,
+    resetStyles: false,
+    processTerm: ybProcessTerm,
+    processResult: ybProcessResult,
+    translations: { placeholder: "搜索报道、届次、指标", zero_results: "没有找到 [SEARCH_TERM]" },
+  });
+  var input = box.querySelector(".pagefind-ui input");
+  if (input) input.setAttribute("aria-label", "搜索本站");
+  // The header's #yb-search is already the search landmark; a second role="search" inside it
+  // makes two landmarks with the same name (axe landmark-unique).
+  var form = box.querySelector("form[role='search']");
+  if (form) form.removeAttribute("role");
+  if (stub) stub.remove();
+  if (input && focused) {
+    input.focus();
   }
-  // Sortable comparison tables.
-  document.querySelectorAll("table.yb-compare").forEach(ybInitSortable);
+  if (input && typed) {
+    input.value = typed;
+    input.setSelectionRange(typed.length, typed.length);
+    ui.triggerSearch(typed);
+  }
+}
+function ybWatchSearch() {
+  var box = document.getElementById("yb-search");
+  if (!box || box.dataset.watched) return;
+  box.dataset.watched = "1";
+  ["focusin", "pointerenter", "touchstart", "input", "keydown"].forEach(function (type) {
+    box.addEventListener(type, ybStartSearch, { passive: true });
+  });
+  var stubInput = box.querySelector(".yb-search__stub input");
+  if (stubInput && document.activeElement === stubInput) ybStartSearch();
+}
+
+/* Sortable comparison tables: Tablesort and its number sort, fetched on the pages that have one. */
+function ybSortTables() {
+  var tables = document.querySelectorAll("table.yb-compare");
+  if (!tables.length) return;
+  Promise.all([ybScript("vendor/tablesort.min.js"), ybScript("vendor/tablesort.number.min.js")]).then(function () {
+    ybRegisterSort();
+    // after instant navigation the tables may have been replaced: look them up again
+    document.querySelectorAll("table.yb-compare").forEach(ybInitSortable);
+  });
+}
+
+document$.subscribe(function () {
+  ybWatchSearch();
+  ybSortTables();
 });
