@@ -1,16 +1,19 @@
-"""Pagefind index of the built site, with Chinese indexed character by character.
+"""Pagefind index of the built site, with Chinese indexed as character pairs.
 
 Why: Pagefind cuts page text into words with jieba when it indexes, but cuts the reader's query
 with the browser's Intl.Segmenter, and a page matches only if every query piece starts a word on
 it. The two disagree on names the site is about: the browser cuts 首钢园 into 首/钢/园 while the
 index holds 首钢 + 园, so 首钢园 found 1 of the 5 articles that contain it (国际化率: 3 of 5).
+Indexing single characters fixes that but does not scale: every page holds 服, 会 … hundreds of
+times, and a query downloaded 1–3 MB of positions at 10,000 articles.
 
-The fix keeps both sides on the same unit, one Han character. Pagefind indexes a copy of the
-site in which every Han character in the text is followed by a thin space (U+2009; Pagefind's
-indexer ignores a zero-width space, so that one does not work), and yearbook.js sends a Chinese
-query as a quoted phrase of single characters ("首 钢 园"), which Pagefind matches as consecutive
-words: exactly the pages that contain the string, whatever a segmenter would have made of it.
-yearbook.js also removes the thin spaces from the titles and excerpts it shows.
+So Pagefind indexes a copy of each page whose searchable text is a set of tokens, one per
+distinct pair of adjacent Han characters (首钢园 → 首钢, 钢园) plus the last character of each run,
+each spelled in ASCII ("zq" + 5 hex digits per character) so that no segmenter touches them, and
+each listed once per page, so a posting is one entry per page. yearbook.js turns a query into the
+same tokens: every pair must be on the page (Pagefind ANDs terms), and a one-character query
+matches as a prefix. Latin words (C919, 5G, exhibitors) are indexed as they are. The real title and
+description travel as Pagefind metadata, and the result shows the description as its excerpt.
 """
 
 from __future__ import annotations
@@ -24,46 +27,78 @@ from pathlib import Path
 
 import lxml.html
 
-SEPARATOR = "\u2009"  # thin space: a word boundary for Pagefind, removed again in the browser
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RUN = re.compile(f"[{_HAN}\u3000-\u303f\uff00-\uffef“”]+")
-_BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+%-]*")
 _SKIP = {"script", "style", "noscript", "template", "svg"}
-EXCLUDE = ".headerlink, .md-source-file, .yb-meta"
+_BLOCKS = ("p", "div", "li", "td", "th", "tr", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "br", "small",
+           "figcaption", "blockquote", "section", "details", "summary", "caption")
+# what the index leaves out: permalink marks, the article metadata block, anything marked ignore
+_IGNORED = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')"
+            " or contains(concat(' ', normalize-space(@class), ' '), ' md-source-file ')"
+            " or contains(concat(' ', normalize-space(@class), ' '), ' yb-meta ')"
+            " or @data-pagefind-ignore]")
+EXCLUDE = ".headerlink, .md-source-file, .yb-meta"  # the same, for Pagefind's own option
 
 
-def split_han(text: str) -> str:
-    """首钢园 → 首\u200b钢\u200b园: one indexed word per Han character; other text untouched."""
-    return _BETWEEN_HAN.sub(SEPARATOR, text)
+def han_token(chars: str) -> str:
+    """首钢 → zq09996094a2: a character pair (or one character) as one ASCII word."""
+    return "zq" + "".join(f"{ord(c):05x}" for c in chars)
 
 
-def drop_han(text: str) -> str:
-    """English pages quote Chinese sources; the Chinese pages are what a Chinese query should find."""
-    return _HAN_RUN.sub(" ", text)
+def tokens(text: str, english: bool = False) -> list[str]:
+    """The distinct search tokens of a text, in order of first appearance.
+
+    English pages give only their Latin words: they quote the Chinese sources, and the Chinese
+    pages are what a Chinese query should find."""
+    out: dict[str, None] = {}
+    if not english:
+        for run in _HAN_RUN.findall(text):
+            for i in range(len(run) - 1):
+                out[han_token(run[i:i + 2])] = None
+            out[han_token(run[-1])] = None
+    for word in _LATIN_WORD.findall(text):
+        out[word.lower()] = None
+    return list(out)
 
 
 def prepare_page(html: str, english: bool = False) -> str:
-    """The page as Pagefind should see it: Han characters in text nodes split (on English pages,
-    dropped); tags, ids and URLs intact."""
+    """The page as Pagefind should see it: the real title and description as metadata, and in
+    place of the indexed body the tokens of its text (the title's tokens weigh as a heading)."""
     doc = lxml.html.document_fromstring(html)
     body = doc.find("body")
-    if body is None:
+    indexed = doc.find(".//*[@data-pagefind-body]")
+    if body is None or indexed is None:
         return html
-    fix = drop_han if english else split_han
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag not in _SKIP and el.text:
-            el.text = fix(el.text)
-        if el.tail and (el.getparent() is None or el.getparent().tag not in _SKIP):
-            el.tail = fix(el.tail)
-        if el.tag == "img" and el.get("alt"):  # Pagefind indexes image alt text
-            el.set("alt", fix(el.get("alt")))
+    for el in [*indexed.xpath("." + _IGNORED), *indexed.iter(*_SKIP)]:
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+    h1 = indexed.find(".//h1")
+    title = (h1.text_content() if h1 is not None else doc.findtext(".//title") or "").strip()
+    desc = doc.xpath("string(//meta[@name='description']/@content)").strip()
+    for el in indexed.iter(*_BLOCKS):  # words in separate blocks must not run together
+        el.tail = " " + (el.tail or "")
+        el.text = " " + (el.text or "")
+    text = indexed.text_content()
+    for el in list(indexed):
+        indexed.remove(el)
+    indexed.text = None
+    for key, value in (("title", title), ("desc", desc)):
+        meta = lxml.html.Element("div")
+        meta.set("data-pagefind-meta", key)
+        meta.text = value
+        indexed.addprevious(meta)
+    heading = lxml.html.Element("h1")
+    heading.text = " ".join(tokens(title, english))
+    words = lxml.html.Element("p")
+    words.text = " ".join(tokens(text, english))
+    indexed.append(heading)
+    indexed.append(words)
     return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def run_pagefind(cmd: list[str]) -> subprocess.CompletedProcess:
-    """Run a Pagefind command line (`… pagefind --site DIR …`) on a character-split copy of DIR.
+    """Run a Pagefind command line (`… pagefind --site DIR …`) on a tokenised copy of DIR.
 
     Takes the very command the MkDocs hook would run, so its options stay in one place; the index
     is written to DIR/pagefind as usual (`--output-path`), and the copy is thrown away.
@@ -90,6 +125,6 @@ def run_pagefind(cmd: list[str]) -> subprocess.CompletedProcess:
 
 
 def index_site(site_dir: Path, *options: str) -> subprocess.CompletedProcess:
-    """Index site_dir with Pagefind (character-split), e.g. for tests or a manual rebuild of the index."""
+    """Index site_dir with Pagefind (tokenised), e.g. for tests or a manual rebuild of the index."""
     return run_pagefind([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet",
                          "--exclude-selectors", EXCLUDE, *options])

@@ -73,30 +73,32 @@ function ybInitSortable(table) {
   });
 }
 
-/* Chinese search. Pagefind indexes this site one Han character per word (yearbook/search_index.py
-   puts a zero-width space between Han characters in the copy it indexes), because the browser's
-   Intl.Segmenter and the indexer's jieba cut names such as 首钢园 differently and then miss pages.
-   So a query is sent as single characters, and a query made only of Han characters as a quoted
-   phrase: "首 钢 园" matches exactly the pages that contain 首钢园. */
-var YB_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+/* Chinese search. Pagefind indexes each page as tokens (yearbook/search_index.py): one per
+   distinct pair of adjacent Han characters, plus the last character of each run, spelled in ASCII
+   ("zq" + 5 hex digits per character) so no segmenter touches them; Latin words as they are.
+   A query becomes the same tokens: 首钢园 → zq首钢 zq钢园, which Pagefind ANDs; a single
+   character matches every pair it starts as a prefix. */
+var YB_HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+var YB_LATIN = /[A-Za-z0-9][A-Za-z0-9.+%-]*/g;
+function ybHex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
 function ybProcessTerm(term) {
-  var t = term.trim().replace(/^"(.*)"$/, "$1");
-  if (!YB_HAN.test(t)) return term;
-  var spaced = Array.from(t).join(" ").replace(/\s+/g, " ").trim();
-  return /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\s]+$/.test(t) ? '"' + spaced + '"' : spaced;
+  var out = [];
+  (term.match(YB_HAN_RUN) || []).forEach(function (run) {
+    var chars = Array.from(run);
+    if (chars.length === 1) { out.push("zq" + ybHex(chars[0])); return; }
+    for (var i = 0; i + 1 < chars.length; i++) out.push("zq" + ybHex(chars[i]) + ybHex(chars[i + 1]));
+  });
+  (term.replace(YB_HAN_RUN, " ").match(YB_LATIN) || []).forEach(function (w) { out.push(w.toLowerCase()); });
+  return out.join(" ");
 }
-/* Titles and excerpts come from the character-split copy: drop the zero-width spaces and join
-   the per-character highlights back into one. */
-function ybClean(html) {
-  return typeof html === "string" ? html.replace(/\u2009/g, "").replace(/<\/mark><mark>/g, "") : html;
+/* The indexed copy holds tokens, not text: show the page's own description, as text (Pagefind's
+   UI inserts the excerpt as HTML, and a description is article text). */
+function ybText(s) {
+  return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 function ybProcessResult(result) {
-  result.excerpt = ybClean(result.excerpt);
-  if (result.meta) result.meta.title = ybClean(result.meta.title);
-  (result.sub_results || []).forEach(function (sub) {
-    sub.title = ybClean(sub.title);
-    sub.excerpt = ybClean(sub.excerpt);
-  });
+  result.excerpt = ybText(result.meta && result.meta.desc ? result.meta.desc : "");
+  result.sub_results = [];
   return result;
 }
 
@@ -121,7 +123,7 @@ function ybBuildSearch() {
   var ui = new PagefindUI({
     element: "#yb-search",
     bundlePath: new URL(ybUrl("../../pagefind/")).pathname,
-    showSubResults: true,
+    showSubResults: false,
     showImages: false,
     resetStyles: false,
     processTerm: ybProcessTerm,
