@@ -124,6 +124,7 @@ function ybBuildSearch() {
     element: "#yb-search",
     bundlePath: new URL(ybUrl("../../pagefind/")).pathname,
     showSubResults: false,
+    debounceTimeoutMs: 100,  // Pagefind waits 300 ms after each keystroke by default
     showImages: false,
     resetStyles: false,
     processTerm: ybProcessTerm,
