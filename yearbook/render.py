@@ -412,8 +412,9 @@ def edition_summary(e: Edition, prev: Edition | None, metric_by_id: dict[str, Me
             scale.append(f"{label}{figure_text(f)}")
     if scale:
         parts.append("据报道，" + "，".join(scale) + "。")
-    if e.firsts:
-        parts.append(f"报道提到{len(e.firsts)}项“首次”。")
+    shown, more = distinct_firsts(e)
+    if shown:
+        parts.append(f"报道提到{len(shown) + more}项“首次”。")
     parts.append(f"本站收录{len(e.articles)}篇相关报道。")
     return "".join(parts)
 
