@@ -132,6 +132,14 @@ def search(page, query: str) -> list[str]:
         n = page.locator("#yb-search .pagefind-ui__result").count()
         more.first.click()
         page.wait_for_function("(n) => document.querySelectorAll('#yb-search .pagefind-ui__result').length > n", arg=n)
+    page.wait_for_function(  # every result the message counts is on the page, not still loading
+        """() => { const m = document.querySelector('#yb-search .pagefind-ui__message');
+                   const n = parseInt(((m && m.textContent) || '').match(/(\\d+)/)?.[1] || '0', 10);
+                   const more = document.querySelector('#yb-search .pagefind-ui__button');
+                   if (more) more.click();
+                   return document.querySelectorAll('#yb-search .pagefind-ui__result-link').length >= n; }""",
+        timeout=15000,
+    )
     hrefs = page.eval_on_selector_all("#yb-search .pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
     seen: list[str] = []
     for h in hrefs:
