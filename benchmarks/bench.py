@@ -348,7 +348,7 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
     r.markdown_inputs = sum(1 for p in seeds if not p.read_text(encoding="utf-8").lstrip().startswith("---"))
     r.html_inputs = n - r.markdown_inputs
     port = free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", YEARBOOK_SKIP_BUILD="1", SITE_URL=f"http://127.0.0.1:{port}/")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
     build_cmd = [sys.executable, str(project / "build.py"), "--root", str(project), "--quiet"]
 
     log("build.py, cold cache")
