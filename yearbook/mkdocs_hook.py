@@ -8,7 +8,6 @@ built site with Pagefind so search works in `mkdocs serve` too.
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -38,10 +37,6 @@ def on_config(config):
 
 
 def on_post_build(config):
-    # One index for both languages (issue 8): /en/ pages have <html lang="en">, and an English
-    # search must still find Chinese article text; Pagefind's browser side falls back to it.
-    cmd = [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--quiet", "--force-language", "zh",
-           "--exclude-selectors", ".headerlink, .md-source-file, .yb-meta"]
-    done = search_index.run_pagefind(cmd)  # indexes Chinese per character (issue 5, see search_index.py)
+    done = search_index.index_site(Path(config.site_dir))
     if done.returncode != 0:
         log.error("Pagefind failed: %s", (done.stderr or done.stdout).strip()[-2000:])

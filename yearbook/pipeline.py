@@ -15,8 +15,8 @@ import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import classify, clean, extract, read, reconcile, render, stamp, topics, writer
@@ -51,7 +51,6 @@ class BuildResult:
     deleted: int = 0
     seconds: float = 0.0
     summary: str = ""
-    report_lines: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -337,7 +336,3 @@ def _sorted_diagnostics(diags: list[Diagnostic]) -> list[Diagnostic]:
     order = {"error": 0, "warning": 1, "info": 2}
     unique = list(dict.fromkeys(diags))
     return sorted(unique, key=lambda d: (d.path, order.get(d.level, 3), d.problem))
-
-
-def today_beijing() -> date:
-    return datetime.now(BEIJING).date()

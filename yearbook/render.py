@@ -95,10 +95,16 @@ def zh_number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def qualifiers(root: Path) -> dict[str, dict]:
+    """The qualifier table of data/metrics.yml: 超 → {en: over}, 余 → {after: true, en: more than} …"""
+    raw = datafiles.load(root / "data" / "metrics.yml") or {}
+    table = raw.get("qualifiers") or {}
+    return {str(q): spec if isinstance(spec, dict) else {"en": spec} for q, spec in table.items()}
+
+
 @lru_cache(maxsize=16)
 def _qualifiers_with(flag: str, root: Path) -> frozenset[str]:
-    raw = datafiles.load(root / "data" / "metrics.yml") or {}
-    return frozenset(q for q, spec in (raw.get("qualifiers") or {}).items() if (spec or {}).get(flag))
+    return frozenset(q for q, spec in qualifiers(root).items() if spec.get(flag))
 
 
 def figure_text(f: Figure | None) -> str:
@@ -419,11 +425,17 @@ def edition_summary(e: Edition, prev: Edition | None, metric_by_id: dict[str, Me
     return "".join(parts)
 
 
-def _zh_date(iso: Any, short: bool = False) -> str:
+def iso_date(iso: Any) -> tuple[int, int, int] | None:
+    """(year, month, day) of an ISO date string, or None when it is not one."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(iso))
-    if not m:
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def _zh_date(iso: Any, short: bool = False) -> str:
+    ymd = iso_date(iso)
+    if ymd is None:
         return str(iso)
-    y, mo, d = (int(x) for x in m.groups())
+    y, mo, d = ymd
     return f"{mo}月{d}日" if short else f"{y}年{mo}月{d}日"
 
 

@@ -39,14 +39,7 @@ def site_strings(root: Path) -> dict[str, Any]:
 @lru_cache(maxsize=4)
 def qualifier_words(root: Path) -> dict[str, str]:
     """Chinese qualifier (超, 近, 余 …) → English word (over, nearly, more than …), from data/metrics.yml."""
-    raw = datafiles.load(root / "data" / "metrics.yml") or {}
-    quals = raw.get("qualifiers") if isinstance(raw, dict) else None
-    out: dict[str, str] = {}
-    for cn, v in (quals or {}).items():
-        word = v.get("en") if isinstance(v, dict) else v
-        if word:
-            out[str(cn)] = str(word)
-    return out
+    return {q: str(spec["en"]) for q, spec in zh.qualifiers(root).items() if spec.get("en")}
 
 
 def en_number(value: float | int) -> str:
@@ -58,10 +51,10 @@ def en_number(value: float | int) -> str:
 
 def en_date(iso: Any, year: bool = True) -> str:
     """'2022-09-05' → '5 September 2022'."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(iso))
-    if not m:
+    ymd = zh.iso_date(iso)
+    if ymd is None:
         return str(iso)
-    y, mo, d = (int(x) for x in m.groups())
+    y, mo, d = ymd
     return f"{d} {MONTHS[mo - 1]} {y}" if year else f"{d} {MONTHS[mo - 1]}"
 
 

@@ -38,7 +38,6 @@ _IGNORED = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' headerlin
             " or contains(concat(' ', normalize-space(@class), ' '), ' md-source-file ')"
             " or contains(concat(' ', normalize-space(@class), ' '), ' yb-meta ')"
             " or @data-pagefind-ignore]")
-EXCLUDE = ".headerlink, .md-source-file, .yb-meta"  # the same, for Pagefind's own option
 
 
 def han_token(chars: str) -> str:
@@ -124,7 +123,10 @@ def run_pagefind(cmd: list[str]) -> subprocess.CompletedProcess:
         return subprocess.run(cmd, capture_output=True, text=True, check=False)
 
 
-def index_site(site_dir: Path, *options: str) -> subprocess.CompletedProcess:
-    """Index site_dir with Pagefind (tokenised), e.g. for tests or a manual rebuild of the index."""
+def index_site(site_dir: Path) -> subprocess.CompletedProcess:
+    """Index the built site (the MkDocs hook runs this after every build).
+
+    One index for both languages: /en/ pages have <html lang="en">, and an English search must
+    still find Chinese article text, so every page is indexed as zh (the tokens are ASCII anyway)."""
     return run_pagefind([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet",
-                         "--exclude-selectors", EXCLUDE, *options])
+                         "--force-language", "zh"])

@@ -14,10 +14,10 @@ import json
 import os
 from pathlib import Path
 
+from .writer import GENERATED  # a light module: os, shutil, pathlib
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 INPUT_DIRS = ("seeds", "templates", "data")
-# keep in step with writer.GENERATED (not imported: the writer is not needed to check a stamp)
-LINKS = ("index.md", "articles", "years", "compare", "data")
 
 
 def _path(root: Path) -> Path:
@@ -41,7 +41,10 @@ def inputs(root: Path, docs_dir: Path) -> str:
 def _generation(docs_dir: Path) -> str | None:
     """Which generation docs/ shows, if all its links are in place."""
     current = docs_dir.parent / ".build" / "generated" / "current"
-    if not current.is_symlink() or not all((docs_dir / link).exists() for link in LINKS):
+    if not current.is_symlink():
+        return None
+    published = [root for root in GENERATED if (current / root).exists()]
+    if not all((docs_dir / root).exists() for root in published):
         return None
     return os.readlink(current)
 
