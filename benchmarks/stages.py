@@ -96,7 +96,7 @@ def best_rates(sources: list[Source], raw: list[str], seconds: float) -> dict[st
         cold()
         t0 = time.perf_counter()
         for s in sources:
-            pipeline.process(s)
+            pipeline.process(s, ROOT)
         return time.perf_counter() - t0
 
     def run_read() -> float:
