@@ -50,11 +50,11 @@ def test_distinct_deterministic_both_formats(generated: tuple[Path, list[Path]],
 def test_build_accepts_and_keeps_every_article(generated: tuple[Path, list[Path]]) -> None:
     dest, _ = generated
     sources, _ = read.read_seeds(dest)
-    processed = [pipeline._safe_process(s, ROOT) for s in sources]
+    processed = [pipeline.slim(pipeline._safe_process(s, ROOT)) for s in sources]
     errors = [d for p in processed for d in p.article.diagnostics if d.level == "error"]
     assert errors == []
     kept = pipeline._drop_unusable(processed, [])
-    merged, duplicates = pipeline._merge_duplicates(kept)
+    merged, duplicates = pipeline._merge_duplicates(kept, dest, ROOT)
     assert len(merged) == N and duplicates == [], "the duplicate detector must not merge generated articles"
     assert all(p.classification.edition is not None for p in merged), "every article is about an edition"
     assert len({p.classification.edition for p in merged}) > 3

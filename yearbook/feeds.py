@@ -1,4 +1,4 @@
-"""Atom feeds: every article newest first (feeds/articles.xml) and one feed per edition (feeds/<year>.xml).
+"""Atom feeds: the newest articles first (feeds/articles.xml) and one feed per edition (feeds/<year>.xml).
 
 Feeds need absolute URLs, so they are written against the site's address: SITE_URL when set (tests
 and previews set it, as `mkdocs build` reads it too), otherwise the site_url of mkdocs.yml. The output
@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from .pipeline import BuildResult, Processed
 
 ATOM = "http://www.w3.org/2005/Atom"
-EPOCH = datetime(2012, 1, 1, tzinfo=UTC)  # stands in for a missing date; the fair began in 2012
+EPOCH = datetime(2012, 1, 1, tzinfo=UTC)
+# A feed is polled, not browsed: the newest entries are what a reader needs from it (a feed of all
+# 10,000 articles would be 10 MB per poll). The full list is on the edition pages and in data/.
+FEED_ENTRIES = 100  # stands in for a missing date; the fair began in 2012
 
 
 class _Loader(yaml.SafeLoader):
@@ -52,9 +55,9 @@ def _stamp(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def lead(p: Processed, limit: int = 200) -> str:
+def lead(text: str, limit: int = 200) -> str:
     """The article's first paragraph, cut at a sentence end when it is long."""
-    first = next((line.strip() for line in p.article.text.split("\n") if line.strip()), "")
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
     if len(first) <= limit:
         return first
     cut = first[:limit]
@@ -72,7 +75,7 @@ def atom(articles: list[Processed], base: str, path: str, title: str, subtitle: 
             el.text = text
         return el
 
-    ordered = sorted(articles, key=lambda p: (_when(p), p.article.stem), reverse=True)
+    ordered = sorted(articles, key=lambda p: (_when(p), p.article.stem), reverse=True)[:FEED_ENTRIES]
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
     sub(feed, "title", title)
     sub(feed, "subtitle", subtitle)
@@ -104,7 +107,7 @@ def atom(articles: list[Processed], base: str, path: str, title: str, subtitle: 
             sub(entry, "category", term=str(year), label=render.edition_name(year))
         for topic in p.topics:
             sub(entry, "category", term=topic)
-        sub(entry, "summary", lead(p))
+        sub(entry, "summary", p.lead)
     ET.indent(feed, space="  ")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
 

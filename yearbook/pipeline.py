@@ -15,11 +15,11 @@ import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from . import classify, clean, extract, read, reconcile, render, stamp, topics, writer
+from . import classify, clean, extract, feeds, read, reconcile, render, stamp, topics, writer
 from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Source
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -37,7 +37,15 @@ class Processed:
     claims: list[Claim]
     firsts: list[str]
     topics: list[str]
-    page: str = ""  # the article's rendered page: made here, in the worker, and cached with the rest
+    page: str = ""  # the article's rendered page, until it is stored in page_file
+    # What the corpus-level stages need of the article's text, so that the text itself (and the
+    # page) can stay on disk: at 10,000 articles holding them costs more than a gigabyte.
+    page_file: str = ""  # the rendered page in the cache; the writer links it into docs/
+    text_chars: int = 0
+    topic_counts: dict[str, int] = field(default_factory=dict)
+    lead: str = ""  # the first paragraph, for feeds
+    fingerprint: str = ""  # the text without punctuation or spaces, hashed: finds duplicates
+    has_words: bool = True
 
 
 @dataclass
@@ -71,13 +79,20 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
     seed_dir = root / "seeds"
     data_dir = root / "data"
 
-    files_total = sum(1 for p in seed_dir.rglob("*") if p.is_symlink() or not p.is_dir()) if seed_dir.is_dir() else 0
-    sources, diagnostics = read.read_seeds(seed_dir)
-    sources = _unique_stems(sources, diagnostics)
-
-    processed = _process_all(sources, root, jobs)
+    paths, diagnostics = read.seed_paths(seed_dir)
+    files_total = len(paths)
+    entries = _process_all(paths, seed_dir, root, jobs)
+    sources: list[str] = []  # the files that could be read
+    processed: list[Processed] = []
+    for ref, diags, p in entries:
+        diagnostics.extend(diags)
+        if ref is not None:
+            sources.append(ref)
+        if p is not None:
+            processed.append(p)
+    processed = _unique_stems(processed, seed_dir, root, diagnostics)
     processed = _drop_unusable(processed, diagnostics)
-    processed, dup_diags = _merge_duplicates(processed)
+    processed, dup_diags = _merge_duplicates(processed, seed_dir, root)
     diagnostics.extend(dup_diags)
     for p in processed:
         diagnostics.extend(p.article.diagnostics)
@@ -97,7 +112,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
     )
 
     published_paths = {p.article.path for p in processed} | {s for p in processed for s, _ in p.article.also_found_in}
-    seed_paths = sorted({d.path for d in diagnostics} | {s.path for s in sources})
+    seed_paths = sorted({d.path for d in diagnostics} | set(sources))
     skipped = [path for path in seed_paths if path not in published_paths and _is_seed_file(path, seed_dir)]
 
     result = BuildResult(
@@ -201,30 +216,57 @@ def _code_fingerprint(root: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _process_all(sources: list[Source], root: Path, jobs: int | None) -> list[Processed]:
-    """Run the per-article stages, reusing cached results for unchanged sources."""
+Entry = tuple[str | None, list[Diagnostic], Processed | None]  # (path read, read diagnostics, result)
+
+
+def _process_all(paths: list[Path], seed_dir: Path, root: Path, jobs: int | None) -> list[Entry]:
+    """Read and process every seed file, over all cores when there is enough work.
+
+    Workers read the files themselves and write their own cache entries and pages, so the main
+    process never holds an article's text: it gets back the slim record the corpus stages need."""
     cache_dir = root / ".build" / "cache" / _code_fingerprint(root)
-    results: dict[int, Processed] = {}
-    todo: list[int] = []
-    for i, source in enumerate(sources):
-        cached = _cache_get(cache_dir, source)
-        if cached is not None:
-            results[i] = cached
-        else:
-            todo.append(i)
-    if todo:
-        jobs = jobs or os.cpu_count() or 1
-        work = [sources[i] for i in todo]
-        if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                done = list(pool.map(functools.partial(_safe_process, root=root), work,
-                                     chunksize=max(8, len(work) // (jobs * 8))))
-        else:
-            done = [_safe_process(s, root) for s in work]
-        for i, p in zip(todo, done, strict=True):
-            results[i] = p
-            _cache_put(cache_dir, sources[i], p)
-    return [results[i] for i in range(len(sources))]
+    work = functools.partial(_read_and_process, seed_dir=seed_dir, root=root, cache_dir=cache_dir)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(work, paths, chunksize=max(8, len(paths) // (jobs * 8))))
+    return [work(path) for path in paths]
+
+
+def _read_and_process(path: Path, seed_dir: Path, root: Path, cache_dir: Path) -> Entry:
+    source, diags = read.read_file(path, seed_dir)
+    if source is None:
+        return None, diags, None
+    key = _cache_key(source)
+    cached = _cache_get(cache_dir, key)
+    if cached is None:
+        cached = _store(slim(_safe_process(source, root)), cache_dir, key)
+    return source.path, diags, cached
+
+
+def slim(p: Processed) -> Processed:
+    """The record without the article's text and body: what the corpus-level stages read of the
+    text is computed here, once, in the worker."""
+    a = p.article
+    p.text_chars = len(a.text)
+    p.topic_counts = topics.counts(a.text)
+    p.lead = feeds.lead(a.text)
+    p.fingerprint = hashlib.sha1(_NOT_TEXT.sub("", a.text).encode()).hexdigest()
+    p.has_words = bool(re.search(r"\w", a.text)) or bool(a.images)
+    p.article = replace(a, body_markdown="", text="")
+    return p
+
+
+def _full(p: Processed, seed_dir: Path, root: Path) -> Processed:
+    """Process an article again, keeping its text: for the rare page that must be re-rendered."""
+    source, _ = read.read_file(seed_dir / p.article.path, seed_dir)
+    if source is None:
+        return p
+    full = _safe_process(replace(source, stem=p.article.stem), root)
+    if p.article.also_found_in:
+        full.article.also_found_in = p.article.also_found_in
+        full.page = render.article_page(full, root)
+    return full
 
 
 def _safe_process(source: Source, root: Path) -> Processed:
@@ -248,46 +290,58 @@ def _cache_key(source: Source) -> str:
     return h.hexdigest()
 
 
-def _cache_get(cache_dir: Path, source: Source) -> Processed | None:
-    path = cache_dir / f"{_cache_key(source)}.pickle"
+def _cache_get(cache_dir: Path, key: str) -> Processed | None:
     try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        with (cache_dir / f"{key}.pickle").open("rb") as fh:
+            p = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
+    return p if not p.page_file or Path(p.page_file).is_file() else None
 
 
-def _cache_put(cache_dir: Path, source: Source, p: Processed) -> None:
+def _store(p: Processed, cache_dir: Path, key: str) -> Processed:
+    """Write the page and the record to the cache (a cache is an optimisation: a read-only
+    checkout still builds, keeping the page in memory)."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{_cache_key(source)}.{os.getpid()}.tmp"
-        with tmp.open("wb") as fh:
-            pickle.dump(p, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_dir / f"{_cache_key(source)}.pickle")
+        if p.page:
+            page = cache_dir / f"{key}.md"
+            _write_atomic(page, p.page.encode("utf-8"))
+            p.page, p.page_file = "", str(page)
+        _write_atomic(cache_dir / f"{key}.pickle", pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
-        pass  # a cache is an optimisation; a read-only checkout still builds
+        pass
+    return p
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 # --- corpus-level checks ------------------------------------------------------------------
 
 
-def _unique_stems(sources: list[Source], diagnostics: list[Diagnostic]) -> list[Source]:
+def _unique_stems(processed: list[Processed], seed_dir: Path, root: Path,
+                  diagnostics: list[Diagnostic]) -> list[Processed]:
     seen: dict[str, str] = {}
     out = []
-    for s in sources:
-        stem = s.stem
+    for p in processed:
+        stem = base = p.article.stem
         n = 2
         while stem in seen:
-            stem = f"{s.stem}-{n}"
+            stem = f"{base}-{n}"
             n += 1
-        if stem != s.stem:
+        if stem != base:
             diagnostics.append(
-                Diagnostic(s.path, "warning", f"would get the same page name as {seen[s.stem]}",
+                Diagnostic(p.article.path, "warning", f"would get the same page name as {seen[base]}",
                            f"published under the page id {stem}")
             )
-            s = replace(s, stem=stem)
-        seen[stem] = s.path
-        out.append(s)
+            p.article.stem = stem
+            p = slim(_full(p, seed_dir, root))  # its page links to itself under the new id
+        seen[stem] = p.article.path
+        out.append(p)
     return out
 
 
@@ -297,7 +351,7 @@ def _drop_unusable(processed: list[Processed], diagnostics: list[Diagnostic]) ->
         a = p.article
         if any(d.level == "error" for d in a.diagnostics):
             continue
-        if not re.search(r"\w", a.text) and not a.images:
+        if not p.has_words:
             diagnostics.append(Diagnostic(a.path, "error", "has no article text left after cleaning",
                                           "skipped: no page was made"))
             continue
@@ -308,16 +362,16 @@ def _drop_unusable(processed: list[Processed], diagnostics: list[Diagnostic]) ->
 _NOT_TEXT = re.compile(r"[^\w]+")
 
 
-def _merge_duplicates(processed: list[Processed]) -> tuple[list[Processed], list[Diagnostic]]:
+def _merge_duplicates(processed: list[Processed], seed_dir: Path,
+                      root: Path) -> tuple[list[Processed], list[Diagnostic]]:
     """The same article from two files is published once, listing every source."""
     diags: list[Diagnostic] = []
     by_print: dict[str, Processed] = {}
     out: list[Processed] = []
     for p in processed:
-        fingerprint = hashlib.sha1(_NOT_TEXT.sub("", p.article.text).encode()).hexdigest()
-        first = by_print.get(fingerprint)
+        first = by_print.get(p.fingerprint)
         if first is None:
-            by_print[fingerprint] = p
+            by_print[p.fingerprint] = p
             out.append(p)
             continue
         first.article.also_found_in.append((p.article.path, p.article.outlet))
@@ -325,7 +379,8 @@ def _merge_duplicates(processed: list[Processed]) -> tuple[list[Processed], list
             Diagnostic(p.article.path, "warning", f"is the same article as {first.article.path}",
                        f"published once, at {first.article.stem}, listing both sources")
         )
-    return out, diags
+    # a page that lists its other sources is rendered again, now that they are known
+    return [slim(_full(p, seed_dir, root)) if p.article.also_found_in else p for p in out], diags
 
 
 def _is_seed_file(path: str, seed_dir: Path) -> bool:

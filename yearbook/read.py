@@ -34,15 +34,19 @@ _BOMS = (
 )
 
 
-def read_seeds(seed_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
-    """Read every file below seed_dir, in a stable order."""
-    sources: list[Source] = []
-    diagnostics: list[Diagnostic] = []
+def seed_paths(seed_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Every file below seed_dir (links included, so that they are reported), in a stable order."""
     if not seed_dir.is_dir():
         return [], [Diagnostic(str(seed_dir), "error", "seeds folder does not exist", "built an empty site")]
-    for path in sorted(seed_dir.rglob("*"), key=lambda p: p.relative_to(seed_dir).as_posix()):
-        if path.is_dir() and not path.is_symlink():
-            continue
+    paths = [p for p in seed_dir.rglob("*") if p.is_symlink() or not p.is_dir()]
+    return sorted(paths, key=lambda p: p.relative_to(seed_dir).as_posix()), []
+
+
+def read_seeds(seed_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
+    """Read every file below seed_dir, in a stable order."""
+    paths, diagnostics = seed_paths(seed_dir)
+    sources: list[Source] = []
+    for path in paths:
         source, diags = read_file(path, seed_dir)
         diagnostics.extend(diags)
         if source is not None:

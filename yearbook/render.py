@@ -249,7 +249,7 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
         )
     for p in articles:
         # a duplicate's sources are known only once the whole corpus is read
-        pages[f"{article_url(p)}.md"] = p.page if p.page and not p.article.also_found_in else article_page(p, root)
+        pages[f"{article_url(p)}.md"] = p.page or Path(p.page_file)  # rendered by the worker
     article_meta = {p.article.stem: _article_meta(p) for p in articles}
     # compact: with indent Python falls back to its slow pure-Python encoder, and the file is ~10 MB
     # at 1,000 articles (every alternative figure keeps its quote)
@@ -262,7 +262,7 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     from . import feeds, render_en  # issue 8: English pages and Atom feeds
 
     pages.update(render_en.render(result, root, ctx) | feeds.render_feeds(result, root, ctx))
-    out: dict[str, bytes] = {}
+    out: dict[str, bytes | Path] = {}
     for key in list(pages):  # encode page by page, freeing each text as we go: at 10,000 articles
         text = pages.pop(key)  # the site would otherwise sit in memory twice
         out[key] = text.encode("utf-8") if isinstance(text, str) else text
@@ -440,10 +440,11 @@ def _zh_date(iso: Any, short: bool = False) -> str:
 
 
 def topic_trend(editions: list[Edition], by_stem: dict[str, Processed]) -> dict[int, dict[str, float]]:
-    return {
-        e.year: topics.density([by_stem[s].article.text for s in e.articles if s in by_stem])
-        for e in editions
-    }
+    out = {}
+    for e in editions:
+        members = [by_stem[s] for s in e.articles if s in by_stem]
+        out[e.year] = topics.density([p.topic_counts for p in members], sum(p.text_chars for p in members))
+    return out
 
 
 # --- charts work (issue 5): context for the timeline and the topic heat table --------------------

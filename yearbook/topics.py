@@ -36,9 +36,13 @@ def tag(article: Article) -> list[str]:
     return [t.zh for t in load() if count(t, text)]
 
 
-def density(texts: list[str]) -> dict[str, float]:
-    """Mentions per 10,000 characters of the given texts, per topic id."""
-    total = sum(len(t) for t in texts)
-    if not total:
+def counts(text: str) -> dict[str, int]:
+    """Mentions of each topic in one article's text, by topic id (only topics it mentions)."""
+    return {t.id: n for t in load() if (n := count(t, text))}
+
+
+def density(counted: list[dict[str, int]], chars: int) -> dict[str, float]:
+    """Mentions per 10,000 characters over articles counted by `counts`, holding `chars` characters."""
+    if not chars:
         return {t.id: 0.0 for t in load()}
-    return {t.id: round(sum(count(t, x) for x in texts) * 10000 / total, 2) for t in load()}
+    return {t.id: round(sum(c.get(t.id, 0) for c in counted) * 10000 / chars, 2) for t in load()}

@@ -33,8 +33,11 @@ def store_for(docs_dir: Path) -> Path:
     return docs_dir.parent / ".build" / "generated"
 
 
-def commit(pages: dict[str, bytes], docs_dir: Path) -> tuple[int, int]:
-    """Make the generated part of docs_dir equal to pages; return (files written, files removed)."""
+def commit(pages: dict[str, bytes | Path], docs_dir: Path) -> tuple[int, int]:
+    """Make the generated part of docs_dir equal to pages; return (files written, files removed).
+
+    A page is its bytes, or a file that already holds them (an article page in the build cache),
+    which is linked rather than copied."""
     bad = [rel for rel in pages if not is_generated(rel) or ".." in Path(rel).parts or rel.startswith("/")]
     if bad:
         raise ValueError(f"refusing to write outside the generated part of docs/: {bad[:3]}")
@@ -56,6 +59,9 @@ def commit(pages: dict[str, bytes], docs_dir: Path) -> tuple[int, int]:
         old = previous / rel if previous else None
         if old is not None and _same(old, data):
             os.link(old, target)
+        elif isinstance(data, Path):
+            _link_or_copy(data, target)
+            written += 1
         else:
             target.write_bytes(data)
             written += 1
@@ -75,11 +81,23 @@ def commit(pages: dict[str, bytes], docs_dir: Path) -> tuple[int, int]:
     return written, removed
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _same(path: Path, data: bytes | Path) -> bool:
     try:
+        if isinstance(data, Path):
+            here, there = path.stat(), data.stat()
+            if (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino):
+                return True
+            return here.st_size == there.st_size and path.read_bytes() == data.read_bytes()
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(source, target)
 
 
 def _link(link: Path, target: Path, wanted: bool) -> None:
