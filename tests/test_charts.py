@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from yearbook import charts, render
 from yearbook.records import Choice, Edition, Figure
 
 ROOT = Path(__file__).resolve().parent.parent
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def fig(metric: str, year: int, value: float, unit: str, qualifier: str | None = None, scope: str | None = None) -> Figure:
@@ -40,24 +44,71 @@ def toy() -> tuple[list[Edition], list[int], tuple]:
     return eds, list(range(2021, 2026)), metrics
 
 
-def test_every_year_is_a_point_and_missing_years_are_not_zero(toy) -> None:
+def parse(svg: str) -> ET.Element:
+    """The SVG as XML: it must be well-formed, whatever text went into it."""
+    return ET.fromstring(svg)
+
+
+def group(root: ET.Element, name: str) -> ET.Element:
+    """A layer of the chart by its class (gaps, grid, y-axis, x-axis, gap-labels, lines, points, values, legend)."""
+    found = root.findall(f".//{SVG}*[@class='{name}']")
+    assert len(found) <= 1, name
+    return found[0] if found else ET.Element("g")
+
+
+def circles(root: ET.Element) -> list[dict]:
+    """The data points."""
+    return [c.attrib for c in group(root, "points").iter(f"{SVG}circle")]
+
+
+def texts(root: ET.Element, layer: str) -> list[str]:
+    return ["".join(t.itertext()) for t in group(root, layer).iter(f"{SVG}text")]
+
+
+def year_x(root: ET.Element) -> dict[int, float]:
+    """x of every year label on the axis."""
+    return {int(t.text): float(t.get("x")) for t in group(root, "x-axis").iter(f"{SVG}text")}
+
+
+def subpaths(d: str) -> list[list[tuple[float, float]]]:
+    return [[tuple(map(float, xy.split(","))) for xy in part.split("L")] for part in d.split("M")[1:]]
+
+
+def test_every_year_is_on_the_axis_and_missing_years_are_not_zero(toy) -> None:
     eds, years, metrics = toy
     cat = charts.catalogue(eds, years, metrics, {})
     c = cat["exhibitors_offline"]
     assert [p.year for p in c.points] == years
     assert [p.status for p in c.points] == ["约数", "确数", "无报道", "无报道", "未报道"]
     assert [p.value for p in c.points][2:] == [None, None, None]
-    spec = charts.metric_spec(c, years, 480, 190)
-    plotted = [row for layer in spec["layer"] for row in layer["data"]["values"] if "value" in row]
-    assert {row["year"] for row in plotted} == {2021, 2022} and all(row["value"] > 0 for row in plotted)
-    assert "未报道" in c.svg and c.svg.count("无报道") >= 2
+    root = parse(c.svg)
+    xs = year_x(root)
+    assert sorted(xs) == years  # every year labelled, covered or not
+    pts = circles(root)
+    assert [float(p["cx"]) for p in pts] == [xs[2021], xs[2022]]  # no point (and no zero) for 2023–2025
+    assert texts(root, "gap-labels") == ["无报道", "无报道", "未报道"]
+    # one shaded band spans 2023 and 2024 (no seam between them), none over 2025
+    bands = [r.attrib for r in group(root, "gaps").iter(f"{SVG}rect")]
+    assert len(bands) == 1
+    x0, x1 = float(bands[0]["x"]), float(bands[0]["x"]) + float(bands[0]["width"])
+    assert x0 < xs[2023] < xs[2024] < x1 < xs[2025] and x0 > xs[2022]
+    assert (c.width, c.height) == (int(root.get("width")), int(root.get("height"))) == charts.METRIC_SIZE
 
 
-def test_a_gap_cuts_the_line() -> None:
+def test_a_gap_cuts_the_line(toy) -> None:
     pts = [charts.Point(2021, 1.0, "1", "确数"), charts.Point(2022, 2.0, "2", "确数"),
            charts.Point(2023, None, "无报道", "无报道"), charts.Point(2024, 3.0, "3", "确数")]
-    segs = charts._segments(pts)
-    assert [r["seg"] for r in segs] == [1, 1, 2]
+    assert [r["seg"] for r in charts._segments(pts)] == [1, 1, 2]
+    eds, years, metrics = toy
+    root = parse(charts.catalogue(eds, years, metrics, {})["intl_rate@整体"].svg)
+    xs = year_x(root)
+    (d,) = [p.get("d") for p in group(root, "lines").iter(f"{SVG}path")]
+    parts = subpaths(d)
+    # 2021–2022 joined; 2025 alone (a move, no line drawn into it); nothing crosses 2023–2024
+    assert [[x for x, _ in part] for part in parts] == [[xs[2021], xs[2022]], [xs[2025]]]
+    for part in parts:
+        for (xa, _), (xb, _) in itertools.pairwise(part):
+            assert not (xa < xs[2023] < xb)
 
 
 def test_approximate_values_are_hollow_points_with_a_legend(toy) -> None:
@@ -65,16 +116,80 @@ def test_approximate_values_are_hollow_points_with_a_legend(toy) -> None:
     c = charts.catalogue(eds, years, metrics, {})["intl_rate@整体"]
     assert c.filename == "intl_rate-overall.svg"
     assert [p.status for p in c.points if p.value is not None] == ["确数", "确数", "约数"]
-    spec = charts.metric_spec(c, years, 480, 190)
-    point_layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
-    assert point_layer["encoding"]["fill"]["scale"] == {"domain": ["确数", "约数"], "range": [charts.LINE, "#ffffff"]}
-    assert ">约数<" in c.svg and "超20%" in c.svg
+    root = parse(c.svg)
+    xs = year_x(root)
+    fills = {float(p["cx"]): p["fill"] for p in circles(root)}
+    assert fills == {xs[2021]: charts.LINE, xs[2022]: charts.LINE, xs[2025]: "#ffffff"}
+    assert all(p["stroke"] == charts.LINE for p in circles(root))
+    # legend: a filled circle for 确数, a hollow one for 约数
+    legend = group(root, "legend")
+    assert [c.get("fill") for c in legend.iter(f"{SVG}circle")] == [charts.LINE, "#ffffff"]
+    assert texts(root, "legend") == ["确数", "约数"]
+    assert texts(root, "values") == ["21%", "20.8%", "超20%"]
+
+
+def test_value_labels_drop_the_unit_of_the_title_and_never_overlap() -> None:
+    years = list(range(2012, 2026))
+    pts = tuple(charts.Point(y, 2000.0 if y < 2024 else 2300.0 + y, "近2000家" if y < 2024 else f"{2300 + y}家",
+                             "约数" if y < 2024 else "确数") for y in years)
+    c = charts.Chart("x", "x.svg", "参展企业，单位：家", "alt", points=pts, unit="家")
+    d = charts.layout(c, years)
+    texts = [t["text"] for t in d["labels"]]
+    assert texts[-1] == "4325" and "近2000" in texts and not any(t.endswith("家") for t in texts)
+    boxes = []
+    for t in d["labels"]:
+        w, x, y = charts.text_width(t["text"]), float(t["x"]), float(t["y"])
+        boxes.append((x - w / 2, y - charts.FONT_SIZE, x + w / 2, y))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    assert min(b[0] for b in boxes) >= 0 and max(b[2] for b in boxes) <= d["width"]
+
+
+def test_nice_ticks_and_chinese_axis_numbers(toy) -> None:
+    assert charts.nice_ticks(0, 2400 * 1.25) == [0, 1000, 2000, 3000]
+    assert charts.nice_ticks(0, 12500) == [0, 5000, 10000, 15000]
+    assert charts.nice_ticks(0, 258750) == [i * 50000 for i in range(7)]
+    assert charts.nice_ticks(0, 0.3) == [0, 0.1, 0.2, 0.3]
+    assert [charts.zh_tick(v) for v in (0, 5000, 15000, 300000, 2.5e8, 0.1 + 0.2)] == [
+        "0", "5000", "1.5万", "30万", "2.5亿", "0.3"]
+    eds, years, metrics = toy
+    root = parse(charts.catalogue(eds, years, metrics, {})["exhibitors_offline"].svg)
+    assert texts(root, "y-axis") == ["0", "1000", "2000", "3000"]
+    # one grid line per tick, 0 at the bottom; the 2400 point sits between the 2000 and 3000 lines
+    grid = [float(line.get("y1")) for line in group(root, "grid").iter(f"{SVG}line")]
+    assert len(grid) == 4 and grid == sorted(grid, reverse=True)
+    cy = {float(p["cx"]): float(p["cy"]) for p in circles(root)}[year_x(root)[2022]]
+    assert grid[3] < cy < grid[2] and abs(cy - (grid[2] + (grid[3] - grid[2]) * 0.4)) < 0.2
+
+
+def test_narrow_gap_bands_set_their_label_vertically() -> None:
+    years = list(range(2006, 2026))
+    pts = tuple(charts.Point(y, None, "无报道", "无报道") if y == 2010 else charts.Point(y, 1.0 * y, f"{y}", "确数")
+                for y in years)
+    root = parse(charts.svg(charts.layout(charts.Chart("k", "k.svg", "t", "a", points=pts), years)))
+    (label,) = group(root, "gap-labels").iter(f"{SVG}text")
+    assert [s.text for s in label.iter(f"{SVG}tspan")] == ["无", "报", "道"]
+    xs = year_x(root)
+    assert 2007 not in xs and 2006 in xs and 2008 in xs  # 20 years: every other year labelled, each has a tick
+
+
+def test_text_from_data_is_escaped() -> None:
+    years = [2021, 2022]
+    pts = (charts.Point(2021, 1.0, '<img src=x onerror="alert(1)">', "确数"),
+           charts.Point(2022, 2.0, "A&B", "约数"))
+    c = charts.Chart("k", "k.svg", "标题<script>alert('x')</script>", "描述 & <b>粗</b>", points=pts)
+    out = charts.svg(charts.layout(c, years))
+    assert "<script" not in out and "<b>" not in out and "<img" not in out
+    assert "标题&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in out and "A&amp;B" in out
+    root = parse(out)
+    assert root.find(f"{SVG}title").text == "标题<script>alert('x')</script>"
+    assert root.find(f"{SVG}desc").text == "描述 & <b>粗</b>"
 
 
 def test_svg_is_accessible_text_and_deterministic(toy) -> None:
     eds, years, metrics = toy
     first = charts.render_charts(eds, years, metrics, {})
-    charts._to_svg.cache_clear()
     second = charts.render_charts(eds, years, metrics, {})
     assert first == second and set(first) == {"exhibitors_offline.svg", "intl_rate-overall.svg"}
     svg = first["exhibitors_offline.svg"]
@@ -84,11 +199,42 @@ def test_svg_is_accessible_text_and_deterministic(toy) -> None:
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
     assert "2021年超2400家（约数）" in desc and "2023年无报道" in desc and "2025年未报道" in desc
     assert "<text" in svg and "<image" not in svg and "http" not in svg.replace("http://www.w3.org", "")
+    assert f'font-family="{charts.FONT}"' in svg
+    # coordinates are rounded to 0.1 px: no float noise that could differ between machines
+    assert not re.search(r"\d\.\d{2,}", svg.split("</desc>", 1)[1])
+
+
+def test_rendering_is_fast() -> None:
+    """The reason the renderer is hand-written: a 20-year chart costs about a millisecond, not 0.15 s."""
+    years = list(range(2006, 2026))
+    pts = tuple(charts.Point(y, 100.0 * (y % 7), f"超{100 * (y % 7)}家", "约数" if y % 2 else "确数") for y in years)
+    c = charts.Chart("k", "k.svg", "t", "a", points=pts, unit="家")
+    charts.svg(charts.layout(c, years))  # template compiled once
+    start = time.perf_counter()
+    for _ in range(50):
+        charts.svg(charts.layout(c, years))
+    assert time.perf_counter() - start < 1.0  # 50 charts; ~0.05 s on the build machine, loose for a busy CI
 
 
 def test_no_editions_no_charts(toy) -> None:
     _, _, metrics = toy
     assert charts.render_charts([], [], metrics, {}) == {}
+
+
+def test_topic_chart_one_coloured_line_per_topic_with_a_legend(seed_build) -> None:
+    _, result = seed_build
+    by_stem = {p.article.stem: p for p in result.articles}
+    eds = sorted(result.editions, key=lambda e: e.year)
+    years = list(range(eds[0].year, eds[-1].year + 1))
+    c = charts.catalogue(eds, years, render.load_metrics(ROOT), render.topic_trend(eds, by_stem))["topics"]
+    root = parse(c.svg)
+    labels = [label for label, _ in c.series]
+    assert texts(root, "legend") == labels
+    colours = [p.get("stroke") for p in group(root, "lines").iter(f"{SVG}path")]
+    assert colours == list(charts.TOPIC_PALETTE[: len(labels)])
+    assert [p.get("stroke") for p in group(root, "legend").iter(f"{SVG}path")] == colours
+    assert (c.width, c.height) == charts.TOPIC_SIZE
+    assert texts(root, "gap-labels") == ["无报道", "无报道"] and texts(root, "values") == []
 
 
 @pytest.fixture(scope="module")

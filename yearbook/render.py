@@ -220,7 +220,6 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     edition_by_year = {e.year: e for e in editions}
     rows = compare_rows(editions, metrics)
     trend = topic_trend(editions, by_stem)
-    charts.CACHE_DIR = root / ".build" / "cache" / "charts"
     catalog = charts.catalogue(editions, years, metrics, trend) if editions else {}  # charts work (issue 5)
     chart_files = {c.filename: c.svg for c in catalog.values()}
 
