@@ -2,7 +2,8 @@
 
 on_config regenerates docs/ (cheap when nothing changed: the build is cached and rewrites
 only changed files) and lists the editions in the navigation; on_post_build indexes the
-built site with Pagefind so search works in `mkdocs serve` too.
+built site with Pagefind so search works in `mkdocs serve` too. In between, on_nav converts the
+pages' Markdown on every core and on_pre_page lets MkDocs use the result (yearbook/prerender.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from yearbook import search_index, site, stamp
+from yearbook import prerender, search_index, site, stamp
 
 log = logging.getLogger("mkdocs.plugins.yearbook")
 
@@ -36,7 +37,19 @@ def on_config(config):
     return config
 
 
+def on_nav(nav, config, files):
+    root = Path(config.config_file_path).resolve().parent
+    prerender.convert_all(config, files, root / ".build" / "cache" / "html")
+    return nav
+
+
+def on_pre_page(page, config, files):
+    prerender.use_store(page)
+    return page
+
+
 def on_post_build(config):
-    done = search_index.index_site(Path(config.site_dir))
+    root = Path(config.config_file_path).resolve().parent
+    done = search_index.index_site(Path(config.site_dir), cache_dir=root / ".build" / "cache" / "search")
     if done.returncode != 0:
         log.error("Pagefind failed: %s", (done.stderr or done.stdout).strip()[-2000:])
