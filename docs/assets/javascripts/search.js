@@ -1,0 +1,167 @@
+/* Site search, loaded by yearbook.js when the reader first turns to the header's search box.
+
+   It talks to Pagefind's search API (pagefind.js, its worker and wasm) directly instead of
+   loading Pagefind's own UI (120 KB of script and 14 KB of styles, and a 100–300 ms input
+   debounce): the box in the header stays the search input, results open below it with Pagefind
+   UI's class names. Pagefind starts (wasm and the page list) as soon as this file runs, while the
+   reader is still typing; a query is searched at once, and keystrokes that arrive while a
+   search is running are folded into one search when it ends. */
+(function () {
+  var HERE = (document.currentScript && document.currentScript.src) || location.href;
+  var BUNDLE = new URL("../../pagefind/", HERE).href;
+  var PAGE = 5;  // results shown at first and per "load more"
+
+  /* Chinese search. Pagefind indexes each page as tokens (yearbook/search_index.py): one per
+     distinct pair of adjacent Han characters, plus the last character of each run, spelled in
+     ASCII ("zq" + 5 hex digits per character) so no segmenter touches them; Latin words as they
+     are. A query becomes the same tokens: 首钢园 → zq首钢 zq钢园, which Pagefind ANDs; a single
+     character matches every pair it starts as a prefix. */
+  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var LATIN = /[A-Za-z0-9][A-Za-z0-9.+%-]*/g;
+  function hex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
+  function processTerm(term) {
+    var out = [];
+    (term.match(HAN_RUN) || []).forEach(function (run) {
+      var chars = Array.from(run);
+      if (chars.length === 1) { out.push("zq" + hex(chars[0])); return; }
+      for (var i = 0; i + 1 < chars.length; i++) out.push("zq" + hex(chars[i]) + hex(chars[i + 1]));
+    });
+    (term.replace(HAN_RUN, " ").match(LATIN) || []).forEach(function (w) { out.push(w.toLowerCase()); });
+    return out.filter(function (t, i) { return out.indexOf(t) === i; }).join(" ");
+  }
+
+  var pagefind = import(BUNDLE + "pagefind.js").then(function (pf) {
+    return Promise.resolve(pf.init()).then(function () { return pf; });
+  });
+  pagefind.catch(function () {});  // reported when a search needs it
+
+  var STYLE = [
+    ".yb-search .pagefind-ui__search-clear{position:absolute;top:0;right:4px;height:44.8px;padding:0 10px;border:0;background:none;color:var(--md-default-fg-color);font:inherit;font-size:11px;opacity:.8;cursor:pointer}",
+    ".yb-search .pagefind-ui__drawer{font-size:14px}",
+    ".yb-search [hidden]{display:none!important}",
+    ".yb-search .pagefind-ui__message{margin:0;padding:14px 0 12px;font-size:11.2px;font-weight:700}",
+    ".yb-search .pagefind-ui__results{margin:0;padding:0;list-style:none}",
+    ".yb-search .pagefind-ui__result{margin:0;padding:14px 0;border-top:2px solid var(--md-default-fg-color--lightest)}",
+    ".yb-search .pagefind-ui__result-title{margin:0;font-size:14px;font-weight:700;line-height:1.4}",
+    ".yb-search .pagefind-ui__result-link{text-decoration:none}",
+    ".yb-search .pagefind-ui__result-link:hover{text-decoration:underline}",
+    ".yb-search .pagefind-ui__result-excerpt{margin:4px 0 0;font-size:11.2px;line-height:1.5;overflow-wrap:anywhere}",
+    ".yb-search .pagefind-ui__button{display:block;width:100%;margin:4px 0 14px;padding:8px;border:2px solid var(--md-default-fg-color--lighter);border-radius:6px;background:var(--md-default-bg-color);color:var(--md-default-fg-color);font:inherit;font-size:12px;font-weight:700;cursor:pointer}",
+  ].join("\n");
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function attach() {
+    var box = document.getElementById("yb-search");
+    var input = box && box.querySelector("input");
+    if (!input || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    if (!document.getElementById("yb-search-style")) {
+      var style = el("style", null, STYLE);
+      style.id = "yb-search-style";
+      document.head.appendChild(style);
+    }
+    var stub = input.parentNode;
+    var clear = el("button", "pagefind-ui__search-clear", "清除");
+    clear.type = "button";
+    clear.hidden = true;
+    stub.appendChild(clear);
+    var drawer = el("div", "pagefind-ui__drawer");
+    drawer.hidden = true;
+    var area = el("div", "pagefind-ui__results-area");
+    var message = el("p", "pagefind-ui__message");
+    message.setAttribute("role", "status");
+    var list = el("ol", "pagefind-ui__results");
+    var more = el("button", "pagefind-ui__button", "加载更多结果");
+    more.type = "button";
+    more.hidden = true;
+    area.append(message, list, more);
+    drawer.appendChild(area);
+    box.appendChild(drawer);
+
+    var shown = "";     // the query whose results are on screen
+    var results = [];   // its Pagefind results
+    var count = 0;      // how many of them are listed
+    var running = false, pending = false, seq = 0;
+
+    function reset() {
+      seq++;
+      shown = "";
+      results = [];
+      count = 0;
+      list.textContent = "";
+      drawer.hidden = true;
+      more.hidden = true;
+      clear.hidden = !input.value;
+    }
+
+    function list_more(id) {
+      var next = results.slice(count, count + PAGE);
+      count += next.length;
+      return Promise.all(next.map(function (r) { return r.data(); })).then(function (pages) {
+        if (id !== seq) return;
+        pages.forEach(function (data) {
+          var meta = data.meta || {};
+          var li = el("li", "pagefind-ui__result");
+          var inner = el("div", "pagefind-ui__result-inner");
+          var title = el("p", "pagefind-ui__result-title");
+          var link = el("a", "pagefind-ui__result-link", meta.title || data.url);
+          link.href = data.url;
+          title.appendChild(link);
+          inner.appendChild(title);
+          if (meta.desc) inner.appendChild(el("p", "pagefind-ui__result-excerpt", meta.desc));
+          li.appendChild(inner);
+          list.appendChild(li);
+        });
+        more.hidden = count >= results.length;
+      });
+    }
+
+    function search() {
+      var query = input.value.trim();
+      var terms = processTerm(query);
+      clear.hidden = !input.value;
+      if (!terms) { reset(); return; }
+      if (query === shown) return;
+      if (running) { pending = true; return; }
+      running = true;
+      var id = ++seq;
+      pagefind.then(function (pf) { return pf.search(terms); }).then(function (found) {
+        if (id !== seq || !found) return;
+        shown = query;
+        results = found.results;
+        count = 0;
+        list.textContent = "";
+        message.textContent = results.length
+          ? "找到 " + results.length + " 个 " + query + " 的相关结果"
+          : "没有找到 " + query;
+        drawer.hidden = false;
+        more.hidden = true;
+        return list_more(id);
+      }).catch(function (err) {
+        message.textContent = "搜索暂时不可用";
+        drawer.hidden = false;
+        if (window.console) console.error(err);
+      }).then(function () {
+        running = false;
+        if (pending) { pending = false; search(); }
+      });
+    }
+
+    input.addEventListener("input", search);
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { input.value = ""; reset(); }
+    });
+    clear.addEventListener("click", function () { input.value = ""; reset(); input.focus(); });
+    more.addEventListener("click", function () { list_more(seq); });
+    if (input.value.trim()) search();
+  }
+
+  window.ybSearch = { attach: attach, processTerm: processTerm };
+  attach();
+})();
