@@ -190,7 +190,7 @@ def test_reader_never_raises(tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("h")
     (folder / "x.txt").write_bytes(data)
     source, diags = read.read_file(folder / "x.txt", folder)
-    assert source is not None or (diags and diags[0].level == "error")
+    assert source is not None or any(d.level == "error" for d in diags)  # a skipped file says why
 
 
 
