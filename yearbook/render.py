@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from functools import lru_cache
@@ -233,40 +236,81 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
         chart_catalog=catalog, home_charts=charts.home_charts(catalog), timeline=timeline(years, edition_by_year),
         topic_heat=topic_heat(trend, years),
     )
-    pages: dict[str, str | bytes] = {}
-    pages["index.md"] = env.get_template("home.md.j2").render(**ctx)
-    pages["compare/index.md"] = env.get_template("compare.md.j2").render(**ctx)
-    pages["about.md"] = env.get_template("about.md.j2").render(**ctx)
-    pages["report/index.md"] = env.get_template("report.md.j2").render(**ctx)
-    pages["tags.md"] = env.get_template("tags.md.j2").render(**ctx)
-    for i, e in enumerate(editions):
-        prev_e = editions[i - 1] if i > 0 else None
-        next_e = editions[i + 1] if i + 1 < len(editions) else None
-        pages[f"years/{e.year}.md"] = env.get_template("edition.md.j2").render(
-            **ctx, edition=e, prev=prev_e, next=next_e, summary=edition_summary(e, prev_e, metric_by_id),
-            facts=edition_facts(e, prev_e, metrics),
-        )
+    state = dict(ctx=ctx, env=env, root=root, result=result)
+    pages: dict[str, str | bytes | Path] = {}
     for p in articles:
         # a duplicate's sources are known only once the whole corpus is read
         pages[f"{article_url(p)}.md"] = p.page or Path(p.page_file)  # rendered by the worker
-    article_meta = {p.article.stem: _article_meta(p) for p in articles}
-    # compact: with indent Python falls back to its slow pure-Python encoder, and the file is ~10 MB
-    # at 1,000 articles (every alternative figure keeps its quote)
-    pages["data/editions.json"] = json.dumps(
-        dataset.editions_json(editions, article_meta), ensure_ascii=False, separators=(",", ":")
-    ) + "\n"
-    pages["data/editions.csv"] = dataset.editions_csv(editions)
     for name, svg in chart_files.items():
         pages[f"assets/charts/{name}"] = svg
-    from . import feeds, render_en  # issue 8: English pages and Atom feeds
-
-    pages.update(render_en.render(result, root, ctx) | feeds.render_feeds(result, root, ctx))
+    if len(articles) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        _STATE.update(state)
+        try:  # forked workers inherit the context as it is: nothing to send but the group's number
+            with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+                for part in pool.map(_render_group, range(len(_GROUPS))):
+                    pages.update(part)
+        finally:
+            _STATE.clear()
+    else:
+        for group in _GROUPS:
+            for job in group:
+                pages.update(job(**state))
     out: dict[str, bytes | Path] = {}
     for key in list(pages):  # encode page by page, freeing each text as we go: at 10,000 articles
         text = pages.pop(key)  # the site would otherwise sit in memory twice
         out[key] = text.encode("utf-8") if isinstance(text, str) else text
     for p in articles:
         p.page = ""
+    return out
+
+
+def _zh_pages(ctx: dict, env: jinja2.Environment, **_: Any) -> dict[str, str]:
+    editions, metrics = ctx["editions"], ctx["metrics"]
+    pages = {
+        "index.md": env.get_template("home.md.j2").render(**ctx),
+        "compare/index.md": env.get_template("compare.md.j2").render(**ctx),
+        "about.md": env.get_template("about.md.j2").render(**ctx),
+        "report/index.md": env.get_template("report.md.j2").render(**ctx),
+        "tags.md": env.get_template("tags.md.j2").render(**ctx),
+    }
+    for i, e in enumerate(editions):
+        prev_e = editions[i - 1] if i > 0 else None
+        next_e = editions[i + 1] if i + 1 < len(editions) else None
+        pages[f"years/{e.year}.md"] = env.get_template("edition.md.j2").render(
+            **ctx, edition=e, prev=prev_e, next=next_e, summary=edition_summary(e, prev_e, ctx["metric_by_id"]),
+            facts=edition_facts(e, prev_e, metrics),
+        )
+    return pages
+
+
+def _data_files(ctx: dict, **_: Any) -> dict[str, str]:
+    article_meta = {p.article.stem: _article_meta(p) for p in ctx["articles"]}
+    # compact: with indent Python falls back to its slow pure-Python encoder, and the file is ~10 MB
+    # at 1,000 articles (every alternative figure keeps its quote)
+    return {
+        "data/editions.json": json.dumps(
+            dataset.editions_json(ctx["editions"], article_meta), ensure_ascii=False, separators=(",", ":")
+        ) + "\n",
+        "data/editions.csv": dataset.editions_csv(ctx["editions"]),
+    }
+
+
+def _en_pages_and_feeds(ctx: dict, root: Path, result: BuildResult, **_: Any) -> dict[str, str | bytes]:
+    from . import feeds, render_en  # issue 8: English pages and Atom feeds
+
+    return render_en.render(result, root, ctx) | feeds.render_feeds(result, root, ctx)
+
+
+# The aggregate pages in two groups of about equal cost, one per core at 1,000 articles and more.
+_GROUPS = ((_zh_pages,), (_data_files, _en_pages_and_feeds))
+PARALLEL_THRESHOLD = 400
+_STATE: dict[str, Any] = {}
+
+
+def _render_group(i: int) -> dict[str, str | bytes]:
+    out: dict[str, str | bytes] = {}
+    for job in _GROUPS[i]:
+        out.update(job(**_STATE))
     return out
 
 
