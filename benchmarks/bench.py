@@ -7,9 +7,9 @@
 
 Per run, in a temporary copy of the project whose seeds/ is the generated corpus (benchmarks/corpus.py):
 cold build.py (wall, CPU/wall, peak RSS), trafilatura.extract on the same files in the same run, no-op
-and one-article-changed rebuilds, `mkdocs build` (which runs Pagefind; Pagefind is then re-run alone
-to give its share), site and page sizes, and Pagefind search in Debian's chromium (bytes fetched per
-query, time from typing to the first result). Prints a table and writes it to benchmarks/RESULTS.md.
+and one-article-changed rebuilds, `mkdocs build` (which runs the search index step; that step is then
+re-run alone to give its share), site and page sizes, and Pagefind search in Debian's chromium (bytes
+fetched per query, time from typing to the first result). Prints a table and writes it to benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ CHROMIUM_ARGS = [  # as in tests/conftest.py
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-PAGEFIND_EXCLUDE = ".headerlink, .md-source-file, .yb-meta"  # as in yearbook/mkdocs_hook.py
+# the hook's search step (yearbook/search_index.py: tokenised copy on every core, then Pagefind), in a child
+INDEX_STEP = ("import sys; from pathlib import Path; from yearbook import search_index as s; "
+              "c = Path(sys.argv[2]) if len(sys.argv) > 2 else None; "
+              "sys.exit(s.index_site(Path(sys.argv[1]), cache_dir=c).returncode)")
 QUERIES = ("服贸会", "京交会", "首钢园", "数字服务专区", "元宇宙", "国际化率")
 
 
@@ -212,7 +215,7 @@ _RESULT_CLOCK = """() => {
   window.__yb = {t0: 0, t1: 0};
   box.addEventListener('input', () => { if (!window.__yb.t0) window.__yb.t0 = performance.now(); }, true);
   new MutationObserver(() => {
-    if (window.__yb.t0 && !window.__yb.t1 && document.querySelector('.pagefind-ui__result'))
+    if (window.__yb.t0 && !window.__yb.t1 && document.querySelector('.pagefind-ui__result-link'))
       window.__yb.t1 = performance.now();
   }).observe(document.body, {childList: true, subtree: true});
   return true;
@@ -304,6 +307,7 @@ class Run:
     mkdocs_maxrss_mb: float = 0.0
     pagefind_s: float = 0.0
     pagefind_maxrss_mb: float = 0.0
+    pagefind_cached_s: float = 0.0
     site_bytes: int = 0
     site_files: int = 0
     pagefind_bytes: int = 0
@@ -382,12 +386,12 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
         r.largest_article_bytes, r.largest_article = size, path.parent.relative_to(site).as_posix()
         r.median_article_bytes = int(statistics.median(s for s, _ in articles))
 
-    log("Pagefind alone, re-run on the built site")
-    rerun = workdir / f"pagefind-rerun-{n}"
-    pf = run_child([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", "--output-path", str(rerun),
-                    "--exclude-selectors", PAGEFIND_EXCLUDE], project, env)
+    log("search index step alone, re-run on the built site: no cache, then with the build's cache")
+    pf = run_child([sys.executable, "-c", INDEX_STEP, str(site)], project, env)
     r.pagefind_s, r.pagefind_maxrss_mb = pf.wall, pf.maxrss_mb
-    shutil.rmtree(rerun, ignore_errors=True)
+    cached = run_child([sys.executable, "-c", INDEX_STEP, str(site), str(project / ".build" / "cache" / "search")],
+                       project, env)
+    r.pagefind_cached_s = cached.wall
 
     if browser:
         log("search in chromium")
@@ -523,7 +527,8 @@ def rows_for(r: Run) -> list[tuple[str, str, str]]:
          f"({_written(r.change_summary)})", "≤ 10 %"),
         ("mkdocs build (incl. Pagefind)", f"{r.mkdocs_s:.1f} s (peak RSS of MkDocs or Pagefind, the larger: "
          f"{r.mkdocs_maxrss_mb:,.0f} MB)", ""),
-        ("of which Pagefind (re-run alone)", f"{r.pagefind_s:.1f} s (peak RSS {r.pagefind_maxrss_mb:,.0f} MB)", ""),
+        ("of which the search index (re-run alone: tokenise + Pagefind)", f"{r.pagefind_s:.1f} s (peak RSS "
+         f"{r.pagefind_maxrss_mb:,.0f} MB); {r.pagefind_cached_s:.1f} s with the tokenised pages cached", ""),
         ("full site: build.py + mkdocs build", f"{r.full_s:.1f} s", "a few minutes at 10,000"),
         ("site size", f"{_mb(r.site_bytes)} in {r.site_files:,} files (Pagefind {_mb(r.pagefind_bytes)})", ""),
         ("article page HTML, largest / median", f"{_kb(r.largest_article_bytes)} / {_kb(r.median_article_bytes)} "
@@ -605,10 +610,12 @@ How to read it:
   YAML front matter is left in front), bare Markdown as it is (it returns nothing for those; counted in the row).
 - *Peak RSS*: largest single process from `wait4` (ru_maxrss), and the largest sampled sum over build.py and its
   worker processes (every 0.2 s from /proc).
-- *mkdocs build* runs Pagefind in its `on_post_build` hook; Pagefind is re-run alone afterwards to show its share.
-- *Search*: chromium opens the home page, then `page.fill('#yb-search input', q)`; the time is measured in the
-  page, from the input event to the first `.pagefind-ui__result` in the DOM (it includes Pagefind UI's input
-  debounce). Bytes are the response bodies the server sent after the page had loaded, until 0.5 s of quiet.
+- *mkdocs build* runs the search index step in its `on_post_build` hook (tokenised copy of every page, then
+  Pagefind); the step is re-run alone afterwards to show its share, once without and once with its page cache.
+- *Search*: chromium opens the home page, then `page.fill('#yb-search input', q)` (focus and typing at the same
+  instant, so nothing is preloaded); the time is measured in the page, from the input event to the first result
+  link (`.pagefind-ui__result-link`, a result with its title) in the DOM. Bytes are the response bodies the
+  server sent after the page had loaded, until 0.5 s of quiet.
 - Numbers taken while other work ran on the machine are noisy (load average at start is listed).
 """
 
