@@ -163,6 +163,20 @@ def test_search_finds_every_article_that_contains_the_term(page, site, query: st
     expect(page.locator("article")).to_contain_text(query)  # instant navigation swaps the content after the URL
 
 
+def test_the_browser_spells_a_query_as_the_index_does(page, site) -> None:
+    """search.js turns a query into the tokens yearbook/search_index.py put in the index."""
+    from yearbook.search_index import han_token, tokens
+
+    _, base = site
+    goto(page, base)
+    page.locator("#yb-search input").focus()
+    page.wait_for_function("() => window.ybSearch")
+    query = "首钢园 C919，元"
+    got = page.evaluate("(q) => window.ybSearch.processTerm(q)", query).split()
+    assert got == [han_token("首钢"), han_token("钢园"), han_token("元"), "c919"]
+    assert set(got) <= set(tokens(query))
+
+
 def test_metaverse_is_a_2022_topic(page, site) -> None:
     _, base = site
     goto(page, base)
