@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,33 @@ def test_fingerprint_ignores_memory_addresses_and_follows_the_page_set(project) 
     assert prerender.fingerprint(config, files) == prerender.fingerprint(again, get_files(again))
     (Path(config.docs_dir) / "new.md").write_text("# 新页\n", encoding="utf-8")
     assert prerender.fingerprint(again, get_files(again)) != prerender.fingerprint(config, files)
+
+
+def test_whole_site_is_byte_identical_with_parallel_rendering(tmp_path, monkeypatch) -> None:
+    """The seed site built by plain MkDocs and with both parallel stages forced on (they start at
+    200 pages, so the 5-seed site alone would never use them)."""
+    import os
+
+    from mkdocs.commands.build import build
+
+    from tests.conftest import build_site, copy_project, read_tree
+
+    project = copy_project(tmp_path / "p")
+    build_site(project, "http://127.0.0.1:8000/")  # build.py + plain mkdocs build (20 pages: below the threshold)
+    plain = read_tree(project / "site")
+    shutil.rmtree(project / ".build" / "cache" / "html")  # so that the forked workers convert every page
+    monkeypatch.setattr(prerender, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setenv("SITE_URL", "http://127.0.0.1:8000/")
+    monkeypatch.chdir(project)
+    rendered: list[int] = []
+    original = prerender.render_templates
+    monkeypatch.setattr(prerender, "render_templates", lambda *a: rendered.append(original(*a)) or rendered[-1])
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "parallel"), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    parallel = read_tree(tmp_path / "parallel")
+    assert rendered and rendered[0] >= 20 and os.cpu_count() and os.cpu_count() > 1
+    assert len(list((project / ".build" / "cache" / "html").rglob("*.pickle"))) >= 20
+    skip = ("pagefind/", "sitemap.xml.gz")
+    assert {k: v for k, v in parallel.items() if not k.startswith(skip)} == {
+        k: v for k, v in plain.items() if not k.startswith(skip)}

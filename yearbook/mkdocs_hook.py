@@ -9,6 +9,7 @@ pages' Markdown on every core and on_pre_page lets MkDocs use the result (yearbo
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -37,10 +38,26 @@ def on_config(config):
     return config
 
 
+_COMMAND = {"name": "build"}
+
+
+def on_startup(command, dirty):
+    _COMMAND["name"] = command
+
+
 def on_nav(nav, config, files):
     root = Path(config.config_file_path).resolve().parent
     prerender.convert_all(config, files, root / ".build" / "cache" / "html")
+    _COMMAND["nav"] = nav
     return nav
+
+
+def on_env(env, config, files):
+    # not under `mkdocs serve`, which may show draft pages that a build leaves out
+    if _COMMAND["name"] != "serve":
+        root = Path(config.config_file_path).resolve().parent
+        prerender.render_templates(env, config, files, _COMMAND["nav"], root / ".build" / "pages")
+    return env
 
 
 def on_pre_page(page, config, files):
@@ -50,6 +67,7 @@ def on_pre_page(page, config, files):
 
 def on_post_build(config):
     root = Path(config.config_file_path).resolve().parent
+    shutil.rmtree(root / ".build" / "pages", ignore_errors=True)  # render_templates' output, now in site/
     done = search_index.index_site(Path(config.site_dir), cache_dir=root / ".build" / "cache" / "search")
     if done.returncode != 0:
         log.error("Pagefind failed: %s", (done.stderr or done.stdout).strip()[-2000:])

@@ -8,6 +8,11 @@ the pages whose result is not cached yet and store what it produced. Every page'
 answered from that store when, and only when, the Markdown MkDocs hands it is the very Markdown the
 worker converted (so a plugin that rewrites a page's Markdown just gets the normal render).
 Warnings raised while converting are replayed in the main process, so `--strict` still sees them.
+
+The theme's template (Material's main.html, ~10 ms a page) is the other large serial part. On
+`mkdocs build`, `render_templates` forks workers once every page is converted (on_env) that render
+each page exactly as MkDocs would (same context, same on_page_context plugins, same template); MkDocs
+then renders the tiny template overrides/yb-prerendered.html, which hands back the worker's output.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import meta
@@ -163,3 +169,52 @@ def _save(page: Page, files: Files, store: Path) -> dict:
     except OSError:
         pass
     return saved
+
+
+# --- theme templates ----------------------------------------------------------------------------
+
+PRERENDERED = "yb-prerendered.html"  # in overrides/: {{ yb_prerendered(page) }}
+
+
+def render_templates(env: Any, config: Any, files: Files, nav: Any, out: Path) -> int:
+    """Render every documentation page's theme template on all cores; return how many."""
+    pages = [f for f in files.documentation_pages() if f.page is not None]
+    jobs = os.cpu_count() or 1
+    if jobs < 2 or len(pages) < PARALLEL_THRESHOLD:
+        return 0
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    _STATE.update(env=env, config=config, files=files, nav=nav, out=out)
+    uris = [f.src_uri for f in pages]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = list(pool.map(_render_template, uris, chunksize=8))
+    for f, ok in zip(pages, done, strict=True):
+        if ok:
+            f.page.meta["template"] = PRERENDERED
+    env.globals["yb_prerendered"] = _prerendered
+    return sum(done)
+
+
+def _html_path(src_uri: str) -> Path:
+    return _STATE["out"] / (hashlib.sha256(src_uri.encode()).hexdigest() + ".html")
+
+
+def _render_template(src_uri: str) -> bool:
+    """What mkdocs.commands.build._build_page renders for the page, written to a file."""
+    env, config, files, nav = _STATE["env"], _STATE["config"], _STATE["files"], _STATE["nav"]
+    page = files.get_file_from_path(src_uri).page
+    page.active = True
+    try:
+        context = get_context(nav, files.documentation_pages(), config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        _html_path(src_uri).write_text(template.render(context), encoding="utf-8")
+        return True
+    except Exception:  # MkDocs renders this page itself, and reports what went wrong
+        return False
+    finally:
+        page.active = False
+
+
+def _prerendered(page: Page) -> str:
+    return _html_path(page.file.src_uri).read_text(encoding="utf-8")
