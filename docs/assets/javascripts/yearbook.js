@@ -1,4 +1,4 @@
-/* Yearbook page behaviour. Runs on every page view, including after instant navigation.
+/* Yearbook page behaviour. Runs once per page view, at the end of the body.
    What is not needed for the first paint loads later: Tablesort only on pages with a comparison
    table, search (search.js, then Pagefind) only when the reader turns to the search box. */
 
@@ -83,6 +83,10 @@ function ybStartSearch() {
     return;
   }
   ybSearchStarted = true;
+  var pre = document.createElement("link");  // fetched alongside search.js, which imports it
+  pre.rel = "modulepreload";
+  pre.href = ybUrl("../../pagefind/pagefind.js");
+  document.head.appendChild(pre);
   ybScript("search.js").catch(function () { ybSearchStarted = false; });
 }
 function ybWatchSearch() {
@@ -102,12 +106,10 @@ function ybSortTables() {
   if (!tables.length) return;
   Promise.all([ybScript("vendor/tablesort.min.js"), ybScript("vendor/tablesort.number.min.js")]).then(function () {
     ybRegisterSort();
-    // after instant navigation the tables may have been replaced: look them up again
     document.querySelectorAll("table.yb-compare").forEach(ybInitSortable);
   });
 }
 
-document$.subscribe(function () {
-  ybWatchSearch();
-  ybSortTables();
-});
+/* At the end of the body, once per page (no instant navigation since issue 8): the page is there. */
+ybWatchSearch();
+ybSortTables();
