@@ -100,14 +100,19 @@
       clear.hidden = !input.value;
     }
 
+    /* The next PAGE results, in rank order, each shown as soon as its fragment (title and
+       description) has arrived. */
     function list_more(id) {
       var next = results.slice(count, count + PAGE);
       count += next.length;
-      return Promise.all(next.map(function (r) { return r.data(); })).then(function (pages) {
-        if (id !== seq) return;
-        pages.forEach(function (data) {
+      more.hidden = count >= results.length;
+      return Promise.all(next.map(function (r) {
+        var li = el("li", "pagefind-ui__result");
+        li.hidden = true;
+        list.appendChild(li);
+        return r.data().then(function (data) {
+          if (id !== seq) return;
           var meta = data.meta || {};
-          var li = el("li", "pagefind-ui__result");
           var inner = el("div", "pagefind-ui__result-inner");
           var title = el("p", "pagefind-ui__result-title");
           var link = el("a", "pagefind-ui__result-link", meta.title || data.url);
@@ -116,10 +121,9 @@
           inner.appendChild(title);
           if (meta.desc) inner.appendChild(el("p", "pagefind-ui__result-excerpt", meta.desc));
           li.appendChild(inner);
-          list.appendChild(li);
+          li.hidden = false;
         });
-        more.hidden = count >= results.length;
-      });
+      }));
     }
 
     function search() {
