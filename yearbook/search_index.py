@@ -10,10 +10,15 @@ times, and a query downloaded 1–3 MB of positions at 10,000 articles.
 So Pagefind indexes a copy of each page whose searchable text is a set of tokens, one per
 distinct pair of adjacent Han characters (首钢园 → 首钢, 钢园) plus the last character of each run,
 each spelled in ASCII ("zq" + 5 hex digits per character) so that no segmenter touches them, and
-each listed once per page, so a posting is one entry per page. yearbook.js turns a query into the
-same tokens: every pair must be on the page (Pagefind ANDs terms), and a one-character query
-matches as a prefix. Latin words (C919, 5G, exhibitors) are indexed as they are. The real title and
-description travel as Pagefind metadata, and the result shows the description as its excerpt.
+each listed once per page, so a posting is one entry per page. docs/assets/javascripts/search.js
+turns a query into the same tokens: every pair must be on the page (Pagefind ANDs terms), and a
+one-character query matches as a prefix. Latin words (C919, 5G, exhibitors) are indexed as they
+are. The real title and description travel as Pagefind metadata, and the result shows the
+description as its excerpt.
+
+Cost: Pagefind scores a query by walking, for every result page, the postings of every matched
+word, so a query whose tokens most pages hold takes seconds at 10,000 pages whatever the tokens
+(benchmarks/RESULTS.md, item 8a).
 """
 
 from __future__ import annotations
