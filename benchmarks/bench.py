@@ -8,7 +8,7 @@
 Per run, in a temporary copy of the project whose seeds/ is the generated corpus (benchmarks/corpus.py):
 cold build.py (wall, CPU/wall, peak RSS), trafilatura.extract on the same files in the same run, no-op
 and one-article-changed rebuilds, `mkdocs build` (which runs the search index step; that step is then
-re-run alone to give its share), site and page sizes, and Pagefind search in Debian's chromium (bytes
+re-run alone to give its share), site and page sizes, and the site's search in Debian's chromium (bytes
 fetched per query, time from typing to the first result). Prints a table and writes it to benchmarks/RESULTS.md.
 """
 
@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [  # as in tests/conftest.py
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-# the hook's search step (yearbook/search_index.py: tokenised copy on every core, then Pagefind), in a child
+# the hook's search step (yearbook/search_index.py: pages read on every core, then the index files), in a child
 INDEX_STEP = ("import sys; from pathlib import Path; from yearbook import search_index as s; "
               "c = Path(sys.argv[2]) if len(sys.argv) > 2 else None; "
               "sys.exit(s.index_site(Path(sys.argv[1]), cache_dir=c).returncode)")
@@ -373,12 +373,12 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
     change = run_child(build_cmd, project, env)
     r.change_s, r.change_summary = change.wall, _last_line(change.stdout)
 
-    log("mkdocs build (runs Pagefind)")
+    log("mkdocs build (runs the search index step)")
     mk = run_child([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")], project, env)
     r.mkdocs_s, r.mkdocs_maxrss_mb = mk.wall, mk.maxrss_mb
     site = project / "site"
     r.site_bytes, r.site_files = dir_size(site)
-    r.pagefind_bytes, _ = dir_size(site / "pagefind")
+    r.pagefind_bytes, _ = dir_size(site / "search")
     articles = [(p.stat().st_size, p) for p in (site / "articles").rglob("index.html")]
     if articles:
         r.article_pages = len(articles)
@@ -525,12 +525,12 @@ def rows_for(r: Run) -> list[tuple[str, str, str]]:
         ("no-op rebuild", f"{r.noop_s:.2f} s = {_pct(r.noop_s, r.build_s)} ({_written(r.noop_summary)})", "≤ 5 %"),
         ("one-article-changed rebuild", f"{r.change_s:.2f} s = {_pct(r.change_s, r.build_s)} "
          f"({_written(r.change_summary)})", "≤ 10 %"),
-        ("mkdocs build (incl. Pagefind)", f"{r.mkdocs_s:.1f} s (peak RSS of MkDocs or Pagefind, the larger: "
+        ("mkdocs build (incl. the search index)", f"{r.mkdocs_s:.1f} s (peak RSS of MkDocs or a worker, the larger: "
          f"{r.mkdocs_maxrss_mb:,.0f} MB)", ""),
-        ("of which the search index (re-run alone: tokenise + Pagefind)", f"{r.pagefind_s:.1f} s (peak RSS "
-         f"{r.pagefind_maxrss_mb:,.0f} MB); {r.pagefind_cached_s:.1f} s with the tokenised pages cached", ""),
+        ("of which the search index (re-run alone)", f"{r.pagefind_s:.1f} s (peak RSS "
+         f"{r.pagefind_maxrss_mb:,.0f} MB); {r.pagefind_cached_s:.1f} s with the pages' records cached", ""),
         ("full site: build.py + mkdocs build", f"{r.full_s:.1f} s", "a few minutes at 10,000"),
-        ("site size", f"{_mb(r.site_bytes)} in {r.site_files:,} files (Pagefind {_mb(r.pagefind_bytes)})", ""),
+        ("site size", f"{_mb(r.site_bytes)} in {r.site_files:,} files (search index {_mb(r.pagefind_bytes)})", ""),
         ("article page HTML, largest / median", f"{_kb(r.largest_article_bytes)} / {_kb(r.median_article_bytes)} "
          f"({r.article_pages:,} pages)", "< 60 KB at 10,000"),
     ]
@@ -610,8 +610,9 @@ How to read it:
   YAML front matter is left in front), bare Markdown as it is (it returns nothing for those; counted in the row).
 - *Peak RSS*: largest single process from `wait4` (ru_maxrss), and the largest sampled sum over build.py and its
   worker processes (every 0.2 s from /proc).
-- *mkdocs build* runs the search index step in its `on_post_build` hook (tokenised copy of every page, then
-  Pagefind); the step is re-run alone afterwards to show its share, once without and once with its page cache.
+- *mkdocs build* converts Markdown and renders the theme on both cores (yearbook/prerender.py) and runs the
+  search index step in its `on_post_build` hook (yearbook/search_index.py); the step is re-run alone afterwards to
+  show its share, once without and once with its page cache.
 - *Search*: chromium opens the home page, then `page.fill('#yb-search input', q)` (focus and typing at the same
   instant, so nothing is preloaded); the time is measured in the page, from the input event to the first result
   link (`.pagefind-ui__result-link`, a result with its title) in the DOM. Bytes are the response bodies the

@@ -175,6 +175,10 @@ def test_the_browser_spells_a_query_as_the_index_does(page, site) -> None:
     got = page.evaluate("(q) => window.ybSearch.processTerm(q)", query).split()
     assert got == [han_token("首钢"), han_token("钢园"), han_token("元"), "c919"]
     assert set(got) <= set(tokens(query))
+    # the word being typed matches any word it starts; a finished word only itself
+    assert page.evaluate("(q) => window.ybSearch.processTerm(q)", "Exhib") == "~exhib"
+    assert page.evaluate("(q) => window.ybSearch.processTerm(q)", "exhibitors outcomes ") == "exhibitors outcomes"
+    assert "~exhib" in tokens("Exhibitors", english=True)
 
 
 def test_metaverse_is_a_2022_topic(page, site) -> None:

@@ -118,6 +118,6 @@ def test_whole_site_is_byte_identical_with_parallel_rendering(tmp_path, monkeypa
     parallel = read_tree(tmp_path / "parallel")
     assert rendered and rendered[0] >= 20 and os.cpu_count() and os.cpu_count() > 1
     assert len(list((project / ".build" / "cache" / "html").rglob("*.pickle"))) >= 20
-    skip = ("pagefind/", "sitemap.xml.gz")
+    skip = ("sitemap.xml.gz",)  # it holds the build date
     assert {k: v for k, v in parallel.items() if not k.startswith(skip)} == {
         k: v for k, v in plain.items() if not k.startswith(skip)}

@@ -1,54 +1,57 @@
-"""Pagefind index of the built site, with Chinese indexed as character pairs.
+"""The site's search index: Chinese as character pairs, in small static files the browser fetches.
 
-Why: Pagefind cuts page text into words with jieba when it indexes, but cuts the reader's query
-with the browser's Intl.Segmenter, and a page matches only if every query piece starts a word on
-it. The two disagree on names the site is about: the browser cuts 首钢园 into 首/钢/园 while the
-index holds 首钢 + 园, so 首钢园 found 1 of the 5 articles that contain it (国际化率: 3 of 5).
-Indexing single characters fixes that but does not scale: every page holds 服, 会 … hundreds of
-times, and a query downloaded 1–3 MB of positions at 10,000 articles.
+Why not a word index: the reader's browser and any indexer cut Chinese into words differently
+(Pagefind indexed 首钢 + 园 while the browser searched 首/钢/园, and found 1 of the 5 articles that
+contain 首钢园). So every page is indexed as tokens: one per distinct pair of adjacent Han
+characters (首钢园 → 首钢, 钢园) and one per distinct character, spelled in ASCII ("zq" + 5 hex digits
+per character); Latin words (C919, 5G, exhibitors) as they are, with their prefixes ("~exh") so the
+word being typed matches. A page matches a query when it holds every token of it.
 
-So Pagefind indexes a copy of each page whose searchable text is a set of tokens, one per
-distinct pair of adjacent Han characters (首钢园 → 首钢, 钢园) plus the last character of each run,
-each spelled in ASCII ("zq" + 5 hex digits per character) so that no segmenter touches them, and
-each listed once per page, so a posting is one entry per page. docs/assets/javascripts/search.js
-turns a query into the same tokens: every pair must be on the page (Pagefind ANDs terms), and a
-one-character query matches as a prefix. Latin words (C919, 5G, exhibitors) are indexed as they
-are. The real title and description travel as Pagefind metadata, and the result shows the
-description as its excerpt.
-
-Cost: Pagefind scores a query by walking, for every result page, the postings of every matched
-word, so a query whose tokens most pages hold takes seconds at 10,000 pages whatever the tokens
-(benchmarks/RESULTS.md, item 8a).
+Why not Pagefind: it ranks by walking, for every result page, the postings of every matched word,
+so a query whose tokens most pages hold took 2–4 s at 10,000 pages (benchmarks/RESULTS.md, 8a), and
+indexing took 190 s and 9.8 GB. Here a token's postings are page numbers in rank order, each with a
+bit saying whether the token is in the title; a query intersects them (linear) and ranks title
+matches first. The files, under site/search/:
+- index.json: {"v", "buckets": B, "pages": N, "shard": M};
+- t/<b>.json: {token: [deltas of 2·page + title bit]} for the tokens whose FNV-1a hash mod B is b,
+  B chosen so that a bucket is about 16 KB;
+- p/<k>.json: [[path, title, description], …] for pages k·M … k·M+M-1.
+docs/assets/javascripts/search.js spells queries the same way and reads these files.
+Pages are read on every core, and what a page gave is cached by its HTML under .build/cache/search.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html as htmllib
+import itertools
+import json
 import os
+import pickle
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _HAN = "".join(f"{chr(a)}-{chr(b)}" for a, b in _HAN_RANGES)
-# at every Han character: it and the next one if that is Han too (a pair), else it alone (a run's end)
-_HAN_GRAM = re.compile(f"(?=([{_HAN}]{{1,2}}))")
+# at every Han character: it and the next one when that is Han too
+_HAN_PAIR = re.compile(f"(?=([{_HAN}]{{2}}))")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+%-]*")
 _HEX = {cp: f"{cp:05x}" for a, b in _HAN_RANGES for cp in range(a, b + 1)}  # 首 → 09996, for str.translate
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
 _BLOCKS = frozenset({"p", "div", "li", "td", "th", "tr", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "br",
                      "small", "figcaption", "blockquote", "section", "details", "summary", "caption"})
 # what the index leaves out: permalink marks, the article metadata block, anything marked ignore
+# (the markers keep Pagefind's attribute names: data-pagefind-body, data-pagefind-ignore)
 _IGNORED_CLASSES = frozenset({"headerlink", "md-source-file", "yb-meta"})
-# bump when prepare_page's output changes, so cached copies are not reused
-_VERSION = b"2"
+_VERSION = b"3"  # bump when what a page gives changes, so cached records are not reused
+OUT = "search"
+BUCKET_BYTES = 16_000
+SHARD = 50  # pages per metadata file: five results cost at most five small files
 
 
 def han_token(chars: str) -> str:
@@ -68,15 +71,26 @@ _SPELLED = _Spelling()
 
 
 def tokens(text: str, english: bool = False) -> list[str]:
-    """The distinct search tokens of a text, in order of first appearance.
+    """The distinct search tokens of a text: Han pairs, Han characters, Latin words and their prefixes.
 
     English pages give only their Latin words: they quote the Chinese sources, and the Chinese
     pages are what a Chinese query should find."""
     out: list[str] = []
     if not english:
-        out = list(map(_SPELLED.__getitem__, dict.fromkeys(_HAN_GRAM.findall(text))))
-    out += [w.lower() for w in _LATIN_WORD.findall(text)]
+        out = list(map(_SPELLED.__getitem__, dict.fromkeys(_HAN_PAIR.findall(text))))
+        out += map(_SPELLED.__getitem__, dict.fromkeys(_HAN_CHAR.findall(text)))
+    for word in dict.fromkeys(w.lower() for w in _LATIN_WORD.findall(text)):
+        out.append(word)
+        out += ("~" + word[:k] for k in range(2, min(len(word), 20) + 1))
     return list(dict.fromkeys(out))
+
+
+def bucket(token: str, buckets: int) -> int:
+    """FNV-1a (32 bit) of the token, mod the bucket count; search.js computes the same."""
+    h = 0x811C9DC5
+    for byte in token.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % buckets
 
 
 def _ignored(el) -> bool:
@@ -104,135 +118,142 @@ def _text(el, out: list[str]) -> None:
             out.append(child.tail)
 
 
-def prepare_page(html: str, english: bool = False) -> str:
-    """The page as Pagefind should see it: the real title and description as metadata, and as the
-    indexed body the tokens of its text (the title's tokens weigh as a heading).
+@dataclass(frozen=True)
+class Record:
+    """What one page gives the index (tokens as one space-separated string: quick to pickle)."""
 
-    Only what Pagefind reads is kept (its language, the metadata, the body): the page's own
-    navigation and scripts would only cost Pagefind parsing time."""
+    title: str
+    desc: str
+    title_tokens: str
+    body_tokens: str
+
+
+def read_page(html: str, english: bool = False) -> Record | None:
+    """The page's title, description and tokens; None for a page outside the index (no
+    data-pagefind-body: the 404 page, pages marked `search: exclude`)."""
     doc = lxml.html.document_fromstring(html)
     indexed = doc.find(".//*[@data-pagefind-body]")
     if doc.find("body") is None or indexed is None:
-        return html
+        return None
     h1 = indexed.find(".//h1")
     if h1 is not None and any(_ignored(a) or a.tag in _SKIP for a in h1.iterancestors()):
         h1 = None
     if h1 is not None:
         parts: list[str] = []
         _text(h1, parts)
-        title = "".join(parts).strip()
+        title = " ".join("".join(parts).split())
     else:
         title = (doc.findtext(".//title") or "").strip()
     desc = doc.xpath("string(//meta[@name='description']/@content)").strip()
     parts = []
     _text(indexed, parts)
-    text = "".join(parts)
-    lang = htmllib.escape(doc.get("lang") or "zh")
-    esc = htmllib.escape
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}</title></head>'
-            f'<body><div data-pagefind-meta="title">{esc(title)}</div><div data-pagefind-meta="desc">{esc(desc)}</div>'
-            f'<div data-pagefind-body><h1>{" ".join(tokens(title, english))}</h1>'
-            f'<p>{" ".join(tokens(text, english))}</p></div></body></html>')
+    return Record(title, desc, " ".join(tokens(title, english)), " ".join(tokens("".join(parts), english)))
 
 
-def _stage(job: tuple[str, str, bool, str | None]) -> bool:
-    """Write the tokenised copy of one page (source → target); True if it came from the cache."""
-    source, target, english, cache_dir = job
+def _read(job: tuple[str, bool, str | None]) -> tuple[str, Record | None]:
+    """One page's record and its cache key, from the cache when its HTML was seen before."""
+    source, english, cache_dir = job
     raw = Path(source).read_bytes()
-    cached = None
-    if cache_dir is not None:
-        key = hashlib.sha256(_VERSION + (b"en" if english else b"zh") + raw).hexdigest()
-        cached = Path(cache_dir) / key[:2] / f"{key}.html"
-        try:
-            os.link(cached, target)
-            return True
-        except FileNotFoundError:
-            pass
-        except OSError:  # another file system: copy instead
-            if cached.exists():
-                shutil.copyfile(cached, target)
-                return True
-    data = prepare_page(raw.decode("utf-8"), english=english).encode("utf-8")
-    if cached is None:
-        Path(target).write_bytes(data)
-        return False
+    key = hashlib.sha256(_VERSION + (b"en" if english else b"zh") + raw).hexdigest()
+    if cache_dir is None:
+        return key, read_page(raw.decode("utf-8"), english=english)
+    cached = Path(cache_dir) / key[:2] / f"{key}.pickle"
+    try:
+        with cached.open("rb") as fh:
+            return key, pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        pass
+    record = read_page(raw.decode("utf-8"), english=english)
     cached.parent.mkdir(exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
+    tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(tmp, cached)
-    try:
-        os.link(cached, target)  # the link also tells _prune the entry is in use
-    except OSError:
-        Path(target).write_bytes(data)
-    return False
+    return key, record
 
 
-def stage_site(site_dir: Path, staging: Path, cache_dir: Path | None = None,
-               workers: int | None = None) -> tuple[int, int]:
-    """Write the tokenised copy of every page of site_dir into staging, on every core.
+def _rank(rel: Path) -> tuple:
+    """Page order, which is also the order of equally good results: the site's own pages (home,
+    comparison, editions) before articles, Chinese before English, then by address."""
+    parts = rel.parts
+    return (parts[0] == "en", parts[0] == "articles", len(parts), rel.as_posix())
 
-    With cache_dir, a page whose HTML was seen before is linked from the cache instead of being
-    tokenised again (so `mkdocs serve` rebuilds redo only the pages that changed), and cached
-    copies no page used this time are removed. Returns (pages, of which from the cache)."""
-    jobs = []
-    for page in site_dir.rglob("*.html"):
-        rel = page.relative_to(site_dir)
-        if rel.parts[0] == "pagefind":
-            continue
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        jobs.append((str(page), str(target), rel.parts[0] == "en", None if cache_dir is None else str(cache_dir)))
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+
+@dataclass
+class IndexResult:
+    pages: int
+    tokens: int
+    buckets: int
+    returncode: int = 0
+    stderr: str = ""
+    stdout: str = ""
+
+
+def index_site(site_dir: Path, cache_dir: Path | None = None, workers: int | None = None) -> IndexResult:
+    """Write site_dir/search/ for every indexed page of the built site (the MkDocs hook runs this
+    after every build, with the project's .build/cache/search as cache_dir)."""
+    pages = sorted((p.relative_to(site_dir) for p in site_dir.rglob("*.html")
+                    if p.relative_to(site_dir).parts[0] != OUT), key=_rank)
+    cache = cache_dir / "pages" if cache_dir is not None else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    jobs = [(str(site_dir / rel), rel.parts[0] == "en", None if cache is None else str(cache)) for rel in pages]
     workers = workers or min(os.cpu_count() or 1, max(1, len(jobs) // 50))
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            hits = sum(pool.map(_stage, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8)))))
-    else:
-        hits = sum(map(_stage, jobs))
-    if cache_dir is not None:
-        _prune(cache_dir, staging)
-    return len(jobs), hits
+    postings: dict[str, list[int]] = {}
+    meta: list[list[str]] = []
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        chunk = max(1, min(32, len(jobs) // (workers * 8)))
+        records = pool.map(_read, jobs, chunksize=chunk) if pool else map(_read, jobs)
+        for rel, (key, record) in zip(pages, records, strict=True):  # streamed: no page's tokens are kept
+            used.add(key)
+            if record is None:
+                continue
+            n = len(meta)
+            path = rel.parent.as_posix() + "/" if rel.name == "index.html" else rel.as_posix()
+            meta.append([("" if path == "./" else path), record.title, record.desc])
+            plain, titled = 2 * n, 2 * n + 1
+            in_title = set(record.title_tokens.split())
+            for token in record.body_tokens.split():
+                postings.setdefault(token, []).append(titled if token in in_title else plain)
+            for token in in_title:
+                if token not in postings or postings[token][-1] >> 1 != n:
+                    postings.setdefault(token, []).append(titled)
+    finally:
+        if pool:
+            pool.shutdown()
+    out = site_dir / OUT
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "t").mkdir(parents=True)
+    (out / "p").mkdir()
+    size = sum(len(v) for v in postings.values()) * 3 + sum(len(k) for k in postings) * 2
+    buckets = 1
+    while buckets < 8192 and size / buckets > BUCKET_BYTES:
+        buckets *= 2
+    grouped: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
+    for token in sorted(postings):
+        values = postings[token]
+        deltas = [values[0]] + [b - a for a, b in itertools.pairwise(values)]
+        grouped[bucket(token, buckets)][token] = deltas
+    del postings
+    for b, group in enumerate(grouped):
+        if group:
+            (out / "t" / f"{b}.json").write_text(_json(group), encoding="utf-8")
+    for k in range(0, len(meta), SHARD):
+        (out / "p" / f"{k // SHARD}.json").write_text(_json(meta[k:k + SHARD]), encoding="utf-8")
+    (out / "index.json").write_text(
+        _json({"v": 1, "buckets": buckets, "pages": len(meta), "shard": SHARD}), encoding="utf-8")
+    if cache is not None:
+        _prune(cache, used)
+    return IndexResult(pages=len(meta), tokens=sum(len(g) for g in grouped), buckets=buckets)
 
 
-def _prune(cache_dir: Path, staging: Path) -> None:
-    """Drop cached copies that no page of this build is linked to (a cache file with one link)."""
-    for entry in cache_dir.glob("*/*.html"):
-        try:
-            if entry.stat().st_nlink < 2:
-                entry.unlink()
-        except FileNotFoundError:
-            pass
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def run_pagefind(cmd: list[str], cache_dir: Path | None = None) -> subprocess.CompletedProcess:
-    """Run a Pagefind command line (`… pagefind --site DIR …`) on a tokenised copy of DIR.
-
-    Takes the very command the MkDocs hook would run, so its options stay in one place; the index
-    is written to DIR/pagefind as usual (`--output-path`), and the copy is thrown away. The copy is
-    made next to cache_dir when there is one, so that cached pages can be hard links.
-    """
-    cmd = list(cmd)
-    at = cmd.index("--site") + 1
-    site_dir = Path(cmd[at])
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="yb-pagefind-", dir=cache_dir) as tmp:
-        staging = Path(tmp) / "site"
-        stage_site(site_dir, staging, cache_dir / "pages" if cache_dir is not None else None)
-        out = site_dir / "pagefind"
-        if out.exists():
-            shutil.rmtree(out)
-        cmd[at] = str(staging)
-        cmd += ["--output-path", str(out)]
-        return subprocess.run(cmd, capture_output=True, text=True, check=False)
-
-
-def index_site(site_dir: Path, cache_dir: Path | None = None) -> subprocess.CompletedProcess:
-    """Index the built site (the MkDocs hook runs this after every build, with the project's
-    .build/cache/search as cache_dir).
-
-    One index for both languages: /en/ pages have <html lang="en">, and an English search must
-    still find Chinese article text, so every page is indexed as zh (the tokens are ASCII anyway)."""
-    return run_pagefind([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet",
-                         "--force-language", "zh"], cache_dir)
+def _prune(cache: Path, used: set[str]) -> None:
+    """Drop cached records no page of this build used."""
+    for entry in cache.glob("*/*.pickle"):
+        if entry.stem not in used:
+            entry.unlink(missing_ok=True)

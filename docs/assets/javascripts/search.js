@@ -1,21 +1,22 @@
 /* Site search, loaded by yearbook.js when the reader first turns to the header's search box.
 
-   It talks to Pagefind's search API (pagefind.js, its worker and wasm) directly instead of
-   loading Pagefind's own UI (120 KB of script and 14 KB of styles, and a 100–300 ms input
-   debounce): the box in the header stays the search input, results open below it with Pagefind
-   UI's class names. Pagefind starts (wasm and the page list) as soon as this file runs, while the
-   reader is still typing; a query is searched at once, and keystrokes that arrive while a
-   search is running are folded into one search when it ends. */
+   It reads the static index yearbook/search_index.py writes to search/ (see its docstring): a
+   query becomes tokens, each token's bucket file gives its postings (page numbers in rank order,
+   with a bit for "in the title"), the postings are intersected, title matches rank first, and
+   each shown result's title and description come from a small file of 50 pages. The box in the
+   header stays the search input; results open below it (class names as in Pagefind UI, which
+   the site used before). A query is searched at once, and keystrokes that arrive while a search
+   is running are folded into one search when it ends. */
 (function () {
   var HERE = (document.currentScript && document.currentScript.src) || location.href;
-  var BUNDLE = new URL("../../pagefind/", HERE).href;
+  var ROOT = new URL("../../", HERE).href;
+  var INDEX = ROOT + "search/";
   var PAGE = 5;  // results shown at first and per "load more"
 
-  /* Chinese search. Pagefind indexes each page as tokens (yearbook/search_index.py): one per
-     distinct pair of adjacent Han characters, plus the last character of each run, spelled in
-     ASCII ("zq" + 5 hex digits per character) so no segmenter touches them; Latin words as they
-     are. A query becomes the same tokens: 首钢园 → zq首钢 zq钢园, which Pagefind ANDs; a single
-     character matches every pair it starts as a prefix. */
+  /* Chinese search. Each page is indexed as tokens (yearbook/search_index.py): one per distinct
+     pair of adjacent Han characters and one per character, spelled in ASCII ("zq" + 5 hex digits
+     per character); Latin words as they are and, for the word being typed, "~" + its start.
+     A query becomes the same tokens: 首钢园 → zq首钢 zq钢园; a page must hold them all. */
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var LATIN = /[A-Za-z0-9][A-Za-z0-9.+%-]*/g;
   function hex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
@@ -26,14 +27,71 @@
       if (chars.length === 1) { out.push("zq" + hex(chars[0])); return; }
       for (var i = 0; i + 1 < chars.length; i++) out.push("zq" + hex(chars[i]) + hex(chars[i + 1]));
     });
-    (term.replace(HAN_RUN, " ").match(LATIN) || []).forEach(function (w) { out.push(w.toLowerCase()); });
+    var rest = term.replace(HAN_RUN, " ");
+    var words = rest.match(LATIN) || [];
+    words.forEach(function (w, i) {
+      w = w.toLowerCase();
+      // the last word, still being typed: any word it starts (prefixes are indexed from 2 letters)
+      var typing = i === words.length - 1 && !/\s$/.test(rest) && w.length >= 2;
+      out.push(typing ? "~" + w.slice(0, 20) : w);
+    });
     return out.filter(function (t, i) { return out.indexOf(t) === i; }).join(" ");
   }
 
-  var pagefind = import(BUNDLE + "pagefind.js").then(function (pf) {
-    return Promise.resolve(pf.init()).then(function () { return pf; });
-  });
-  pagefind.catch(function () {});  // reported when a search needs it
+  /* FNV-1a, 32 bit: the bucket a token's postings are in (search_index.bucket). */
+  function bucketOf(token, buckets) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193) >>> 0;
+    return h % buckets;
+  }
+
+  var files = {};
+  function fetchJSON(path) {
+    if (!files[path]) {
+      files[path] = fetch(INDEX + path).then(function (r) {
+        if (!r.ok) throw new Error("search index: " + path + " " + r.status);
+        return r.json();
+      });
+      files[path].catch(function () { delete files[path]; });
+    }
+    return files[path];
+  }
+  var index = fetchJSON("index.json");
+  index.catch(function () {});  // reported when a search needs it
+
+  /* Pages holding every token, best first: title matches, then the index's page order. */
+  function find(terms) {
+    var list = terms.split(" ");
+    return index.then(function (ix) {
+      return Promise.all(list.map(function (t) {
+        return fetchJSON("t/" + bucketOf(t, ix.buckets) + ".json").then(function (b) { return b[t] || []; });
+      })).then(function (postings) {
+        postings.sort(function (a, b) { return a.length - b.length; });
+        var score = new Map(), v = 0, i, k;
+        for (i = 0; i < postings[0].length; i++) { v += postings[0][i]; score.set(v >> 1, v & 1); }
+        for (k = 1; k < postings.length && score.size; k++) {
+          var next = new Map();
+          v = 0;
+          for (i = 0; i < postings[k].length; i++) {
+            v += postings[k][i];
+            var s = score.get(v >> 1);
+            if (s !== undefined) next.set(v >> 1, s + (v & 1));
+          }
+          score = next;
+        }
+        var ids = Array.from(score.keys());
+        ids.sort(function (a, b) { return (score.get(b) - score.get(a)) || (a - b); });
+        return ids.map(function (id) {
+          return { data: function () {
+            return fetchJSON("p/" + Math.floor(id / ix.shard) + ".json").then(function (shard) {
+              var p = shard[id % ix.shard];
+              return { url: ROOT + p[0], meta: { title: p[1], desc: p[2] } };
+            });
+          } };
+        });
+      });
+    });
+  }
 
   var STYLE = [
     ".yb-search .pagefind-ui__search-clear{position:absolute;top:0;right:4px;height:44.8px;padding:0 10px;border:0;background:none;color:var(--md-default-fg-color);font:inherit;font-size:11px;opacity:.8;cursor:pointer}",
@@ -135,10 +193,10 @@
       if (running) { pending = true; return; }
       running = true;
       var id = ++seq;
-      pagefind.then(function (pf) { return pf.search(terms); }).then(function (found) {
+      find(terms).then(function (found) {
         if (id !== seq || !found) return;
         shown = query;
-        results = found.results;
+        results = found;
         count = 0;
         list.textContent = "";
         message.textContent = results.length

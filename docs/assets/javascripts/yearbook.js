@@ -1,6 +1,6 @@
 /* Yearbook page behaviour. Runs once per page view, at the end of the body.
    What is not needed for the first paint loads later: Tablesort only on pages with a comparison
-   table, search (search.js, then Pagefind) only when the reader turns to the search box. */
+   table, search (search.js and the index in search/) only when the reader turns to the search box. */
 
 /* Scripts and styles this file loads on demand, relative to this file (assets/javascripts/). */
 var YB_HERE = (document.currentScript && document.currentScript.src) || location.href;
@@ -75,7 +75,7 @@ function ybInitSortable(table) {
 
 /* Search: the header holds a plain input (overrides/partials/header.html); when the reader
    focuses it, points at it or types in it, search.js is loaded and turns it into the search box
-   (it talks to Pagefind directly and keeps what was typed so far). */
+   (it reads the static index in search/ and keeps what was typed so far). */
 var ybSearchStarted = false;
 function ybStartSearch() {
   if (ybSearchStarted) {
@@ -83,10 +83,6 @@ function ybStartSearch() {
     return;
   }
   ybSearchStarted = true;
-  var pre = document.createElement("link");  // fetched alongside search.js, which imports it
-  pre.rel = "modulepreload";
-  pre.href = ybUrl("../../pagefind/pagefind.js");
-  document.head.appendChild(pre);
   ybScript("search.js").catch(function () { ybSearchStarted = false; });
 }
 function ybWatchSearch() {
