@@ -160,7 +160,7 @@ def test_search_finds_every_article_that_contains_the_term(page, site, query: st
     assert query in body_text(project, found[0]), f"{query}: first result {found[0]} does not contain it"
     page.locator("#yb-search .pagefind-ui__result-link").first.click()
     page.wait_for_url(re.compile(re.escape(base + found[0]) + "(#.*)?$"))
-    expect(page.locator("article")).to_contain_text(query)  # instant navigation swaps the content after the URL
+    expect(page.locator("article")).to_contain_text(query)
 
 
 def test_the_browser_spells_a_query_as_the_index_does(page, site) -> None:

@@ -188,8 +188,8 @@ def test_text_from_data_is_escaped() -> None:
 
 def test_svg_is_accessible_text_and_deterministic(toy) -> None:
     eds, years, metrics = toy
-    first = charts.render_charts(eds, years, metrics, {})
-    second = charts.render_charts(eds, years, metrics, {})
+    first = _files(charts.catalogue(eds, years, metrics, {}))
+    second = _files(charts.catalogue(eds, years, metrics, {}))
     assert first == second and set(first) == {"exhibitors_offline.svg", "intl_rate-overall.svg"}
     svg = first["exhibitors_offline.svg"]
     head = re.match(r"<svg\b[^>]*>", svg).group(0)
@@ -205,7 +205,7 @@ def test_svg_is_accessible_text_and_deterministic(toy) -> None:
 
 def test_no_editions_no_charts(toy) -> None:
     _, _, metrics = toy
-    assert charts.render_charts([], [], metrics, {}) == {}
+    assert _files(charts.catalogue([], [], metrics, {})) == {}
 
 
 def test_topic_chart_one_coloured_line_per_topic_with_a_legend(seed_build) -> None:
@@ -267,3 +267,8 @@ def test_generated_pages_show_charts_timeline_and_heat_table(seed_build) -> None
     # sortable table: year columns sort numerically, gap years do not sort
     assert compare.count('data-sort-method="yb-number"') == 4  # 指标 + 2021, 2022, 2025
     assert compare.count('data-sort-method="none" class="yb-gap"') == 2
+
+
+def _files(catalog: dict) -> dict[str, str]:
+    """{filename: svg}: what render_site writes to docs/assets/charts/."""
+    return {c.filename: c.svg for c in catalog.values()}

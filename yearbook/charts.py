@@ -415,8 +415,3 @@ def svg(drawing: dict, templates: Path = TEMPLATES) -> str:
     """The SVG text of a layout(): root <svg role="img"> labelled by its <title> and <desc>."""
     # get_template each time: Jinja recompiles it when the file changed (editing it under `mkdocs serve`)
     return _environment(templates).get_template("partials/chart.svg.j2").render(**drawing).strip() + "\n"
-
-
-def render_charts(editions: list[Edition], years: list[int], metrics: Any, trend: dict) -> dict[str, str]:
-    """{filename: svg} for every chart in the catalogue; render_site writes them to docs/assets/charts/."""
-    return {c.filename: c.svg for c in catalogue(editions, years, metrics, trend).values()}

@@ -183,9 +183,6 @@ class IndexResult:
     pages: int
     tokens: int
     buckets: int
-    returncode: int = 0
-    stderr: str = ""
-    stdout: str = ""
 
 
 def index_site(site_dir: Path, cache_dir: Path | None = None, workers: int | None = None) -> IndexResult:

@@ -78,10 +78,7 @@ function ybInitSortable(table) {
    (it reads the static index in search/ and keeps what was typed so far). */
 var ybSearchStarted = false;
 function ybStartSearch() {
-  if (ybSearchStarted) {
-    if (window.ybSearch) window.ybSearch.attach();  // after instant navigation: a new header
-    return;
-  }
+  if (ybSearchStarted) return;  // search.js attaches itself to the box when it has loaded
   ybSearchStarted = true;
   ybScript("search.js").catch(function () { ybSearchStarted = false; });
 }
