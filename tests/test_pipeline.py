@@ -1,0 +1,68 @@
+"""The per-article cache: an unchanged file is not opened, a touched or moved one is not processed again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from yearbook import pipeline, read
+
+from .conftest import copy_project, read_tree
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    calls: dict[str, list[str]] = {"read": [], "process": []}
+    real_read, real_process = read.read_file, pipeline.process
+
+    def read_file(path: Path, seed_dir: Path):
+        calls["read"].append(path.name)
+        return real_read(path, seed_dir)
+
+    def process(source, root):
+        calls["process"].append(source.path)
+        return real_process(source, root)
+
+    monkeypatch.setattr(read, "read_file", read_file)
+    monkeypatch.setattr(pipeline, "process", process)
+    return calls
+
+
+def test_unchanged_files_are_not_opened(tmp_path: Path, counted: dict[str, list[str]]) -> None:
+    project = copy_project(tmp_path / "p")
+    pipeline.build(project, quiet=True)
+    assert len(counted["process"]) == 5
+    counted["read"].clear(), counted["process"].clear()
+    pipeline.build(project, quiet=True)
+    assert counted == {"read": [], "process": []}
+
+
+def test_touched_and_moved_files_are_found_by_content(tmp_path: Path, counted: dict[str, list[str]]) -> None:
+    project = copy_project(tmp_path / "p")
+    pipeline.build(project, quiet=True)
+    first = read_tree(project / "docs")
+    seeds = sorted((project / "seeds").iterdir())
+    os.utime(seeds[0], ns=(1, 1))  # same bytes, new mtime
+    sub = project / "seeds" / "2022"
+    sub.mkdir()
+    moved = seeds[1].rename(sub / seeds[1].name)  # same bytes, new path: the content key names the path
+    counted["read"].clear(), counted["process"].clear()
+    result = pipeline.build(project, quiet=True)
+    assert sorted(counted["read"]) == sorted([seeds[0].name, moved.name])
+    assert counted["process"] == [f"2022/{moved.name}"]  # the touched file came from the cache
+    assert read_tree(project / "docs") == first
+    assert len(result.articles) == 5
+
+
+def test_a_page_removed_from_the_cache_is_made_again(tmp_path: Path, counted: dict[str, list[str]]) -> None:
+    project = copy_project(tmp_path / "p")
+    result = pipeline.build(project, quiet=True)
+    first = read_tree(project / "docs")
+    victim = next(p for p in result.articles if p.page_file)
+    os.unlink(victim.page_file)
+    counted["process"].clear()
+    pipeline.build(project, quiet=True)
+    assert counted["process"] == [victim.article.path]
+    assert read_tree(project / "docs") == first
