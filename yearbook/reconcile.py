@@ -142,13 +142,18 @@ def _specific(fg: Figure) -> tuple[int, int]:
     return (hedged, -len(digits))
 
 
-def _rank(fg: Figure, order: int) -> tuple[Any, ...]:
-    pub, as_of = _date_key(fg)
-    return (1 if fg.retrospective else 0, STAGE_RANK.get(fg.stage, 1), _neg(pub), _neg(as_of), _specific(fg), order)
+def _ranked(figs: list[Figure]) -> list[Figure]:
+    """Best first: this edition's reports before retrospectives, closing figures before previews,
+    the latest publication, then the latest count, then the most specific; ties keep text order.
 
-
-def _neg(s: str) -> tuple[int, ...]:
-    return (*(-ord(c) for c in s), 0)
+    Stable sorts from the last criterion to the first, the latest dates by reverse sorts (which
+    keep ties in order): at 10,000 articles a metric has thousands of figures, and one key tuple
+    with the dates' characters negated cost more than the sorting."""
+    ranked = sorted(figs, key=_specific)
+    ranked.sort(key=lambda fg: _date_key(fg)[1], reverse=True)
+    ranked.sort(key=lambda fg: fg.published or "", reverse=True)
+    ranked.sort(key=lambda fg: (1 if fg.retrospective else 0, STAGE_RANK.get(fg.stage, 1)))
+    return ranked
 
 
 def _reason(chosen: Figure, others: list[Figure], edited: bool) -> str:
@@ -175,7 +180,7 @@ def _reason(chosen: Figure, others: list[Figure], edited: bool) -> str:
 
 
 def _choose(figs: list[Figure], override: Override | None) -> Choice:
-    ranked = [fg for _, fg in sorted(((_rank(fg, i), fg) for i, fg in enumerate(figs)), key=lambda t: t[0])]
+    ranked = _ranked(figs)
     if override is not None:
         chosen = override.figure()
         rest = ranked

@@ -368,6 +368,11 @@ def _claim_key(claim: Claim) -> str:
 def compare_rows(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[dict]:
     """One row per metric (and scope); per edition its choice and the change against the last edition with one."""
     rows = []
+    claims: dict[tuple[int, str], list[ClaimCheck]] = {}  # (year, key) → its checkable claims
+    for e in editions:
+        for ch in e.claims:
+            if ch.status != "cannot check":
+                claims.setdefault((e.year, _claim_key(ch.claim)), []).append(ch)
     for key, m, scope in metric_keys(editions, metrics):
         cells = {}
         prev: Choice | None = None
@@ -375,7 +380,7 @@ def compare_rows(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[d
             c = e.metrics.get(key)
             cells[e.year] = {
                 "choice": c,
-                "claims": [ch for ch in e.claims if _claim_key(ch.claim) == key and ch.status != "cannot check"],
+                "claims": claims.get((e.year, key), []),
                 "change": change(c.chosen, prev.chosen) if c and prev and m.compare != "not_comparable" else None,
             }
             if c is not None:
@@ -408,7 +413,8 @@ def alternative_groups(c: Choice) -> list[dict]:
     how many figures gave it: at archive scale an edition has hundreds of repeats of the same number."""
     groups: dict[tuple, dict] = {}
     for f in c.alternatives:
-        key = (json.dumps(f.value, ensure_ascii=False), f.qualifier, f.scope, f.stage, f.retrospective)
+        value = tuple(f.value) if isinstance(f.value, list) else f.value
+        key = (type(value), value, f.qualifier, f.scope, f.stage, f.retrospective)  # type: 1 and 1.0 differ
         g = groups.setdefault(key, {"figure": f, "count": 0})
         g["count"] += 1
     return sorted(groups.values(), key=lambda g: -g["count"])
