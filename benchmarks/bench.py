@@ -63,6 +63,9 @@ class ChildRun:
     maxrss_mb: float  # the largest single process (ru_maxrss of the child and its reaped workers)
     tree_rss_mb: float  # the largest sampled sum over the child and its descendants
     stdout: str
+    # the same sum in proportional set size: a page that forked workers share with the parent is
+    # counted once, split between them, instead of once per process (what the machine really holds)
+    tree_pss_mb: float = 0.0
 
     @property
     def cores(self) -> float:
@@ -80,17 +83,21 @@ def _children_of() -> dict[int, list[int]]:
     return tree
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident set size in bytes of pid and all its descendants, now."""
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """Resident and proportional set size in bytes of pid and all its descendants, now."""
     tree = _children_of()
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     page = os.sysconf("SC_PAGE_SIZE")
     while todo:
         p = todo.pop()
         with contextlib.suppress(OSError, IndexError, ValueError):
-            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
+            rss += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            pss += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
         todo.extend(tree.get(p, []))
-    return total
+    return rss, pss
 
 
 def run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> ChildRun:
@@ -102,13 +109,14 @@ def run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> C
 def _run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None, out, err) -> ChildRun:
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
-    peak = 0
+    peak = peak_pss = 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not stop.wait(0.2):
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, pss = _tree_rss(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -122,7 +130,8 @@ def _run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None, out, err) 
     stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stdout[-3000:]}\n{stderr[-3000:]}")
-    return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak / 2**20, stdout)
+    return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak / 2**20, stdout,
+                    peak_pss / 2**20)
 
 
 # --- the steps ------------------------------------------------------------------------------------
@@ -296,6 +305,7 @@ class Run:
     build_cores: float = 0.0
     build_maxrss_mb: float = 0.0
     build_tree_rss_mb: float = 0.0
+    build_tree_pss_mb: float = 0.0
     trafilatura_s: float = 0.0
     trafilatura_html_ok: int = 0
     trafilatura_md_ok: int = 0
@@ -358,7 +368,7 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
     log("build.py, cold cache")
     cold = run_child(build_cmd, project, env)
     r.build_s, r.build_cores = cold.wall, cold.cores
-    r.build_maxrss_mb, r.build_tree_rss_mb = cold.maxrss_mb, cold.tree_rss_mb
+    r.build_maxrss_mb, r.build_tree_rss_mb, r.build_tree_pss_mb = cold.maxrss_mb, cold.tree_rss_mb, cold.tree_pss_mb
     r.summary = _last_line(cold.stdout)
 
     log("trafilatura.extract on the same files")
@@ -520,8 +530,9 @@ def rows_for(r: Run) -> list[tuple[str, str, str]]:
         ("ratio build.py / trafilatura (articles/s)",
          f"{r.build_rate / r.trafilatura_rate:.2f}×" if r.trafilatura_rate else "–", "≥ 1× (aim 2×)"),
         ("build.py CPU time / wall time", f"{r.build_cores:.2f} cores", "uses both cores"),
-        ("build.py peak RSS (largest process / all processes)",
-         f"{r.build_maxrss_mb:,.0f} MB / {r.build_tree_rss_mb:,.0f} MB", "< 1 GB at 10,000"),
+        ("build.py peak memory: RSS of the largest process / RSS summed over all processes / PSS summed",
+         f"{r.build_maxrss_mb:,.0f} MB / {r.build_tree_rss_mb:,.0f} MB / {r.build_tree_pss_mb:,.0f} MB",
+         "< 1 GB at 10,000"),
         ("no-op rebuild", f"{r.noop_s:.2f} s = {_pct(r.noop_s, r.build_s)} ({_written(r.noop_summary)})", "≤ 5 %"),
         ("one-article-changed rebuild", f"{r.change_s:.2f} s = {_pct(r.change_s, r.build_s)} "
          f"({_written(r.change_summary)})", "≤ 10 %"),
@@ -608,8 +619,9 @@ How to read it:
   process (interpreter start-up included). *trafilatura.extract* runs in the benchmark process on the same files,
   one process, import excluded: the HTML part of front matter + HTML files (trafilatura returns nothing when the
   YAML front matter is left in front), bare Markdown as it is (it returns nothing for those; counted in the row).
-- *Peak RSS*: largest single process from `wait4` (ru_maxrss), and the largest sampled sum over build.py and its
-  worker processes (every 0.2 s from /proc).
+- *Peak memory*: largest single process from `wait4` (ru_maxrss), and the largest sampled sums over build.py and
+  its worker processes (every 0.2 s from /proc): of RSS, which counts a page shared by forked workers once per
+  process, and of PSS (smaps_rollup), which splits a shared page between its processes: the memory really held.
 - *mkdocs build* converts Markdown and renders the theme on both cores (yearbook/prerender.py) and runs the
   search index step in its `on_post_build` hook (yearbook/search_index.py); the step is re-run alone afterwards to
   show its share, once without and once with its page cache.

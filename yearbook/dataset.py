@@ -62,18 +62,18 @@ def _claim_json(check: ClaimCheck) -> dict[str, Any]:
 
 def editions_json(editions: list[Edition], article_meta: dict[str, dict]) -> dict:
     """The issue-2 JSON shape: {"editions": [{"year", "articles", "metrics", "claims", "firsts"}]}."""
-    out = []
-    for ed in sorted(editions, key=lambda e: e.year):
-        out.append(
-            {
-                "year": ed.year,
-                "articles": sorted(ed.articles),
-                "metrics": {key: _choice_json(choice, article_meta) for key, choice in ed.metrics.items()},
-                "claims": [_claim_json(c) for c in ed.claims],
-                "firsts": [{"article": stem, "text": text} for stem, text in ed.firsts],
-            }
-        )
-    return {"editions": out}
+    return {"editions": [edition_json(ed, article_meta) for ed in sorted(editions, key=lambda e: e.year)]}
+
+
+def edition_json(ed: Edition, article_meta: dict[str, dict]) -> dict:
+    """One edition's entry of editions.json (cached on its own: see render.edition_digests)."""
+    return {
+        "year": ed.year,
+        "articles": sorted(ed.articles),
+        "metrics": {key: _choice_json(choice, article_meta) for key, choice in ed.metrics.items()},
+        "claims": [_claim_json(c) for c in ed.claims],
+        "firsts": [{"article": stem, "text": text} for stem, text in ed.firsts],
+    }
 
 
 def _cell(value: Any) -> str:
@@ -88,19 +88,28 @@ def _cell(value: Any) -> str:
 
 def editions_csv(editions: list[Edition]) -> str:
     """One row per edition × metric × figure; chosen=true marks the value shown on the site."""
+    return csv_header() + "".join(edition_csv(ed) for ed in sorted(editions, key=lambda e: e.year))
+
+
+def csv_header() -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(CSV_FIELDS)
+    return buf.getvalue()
+
+
+def edition_csv(ed: Edition) -> str:
+    """One edition's rows of editions.csv, without the header."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for ed in sorted(editions, key=lambda e: e.year):
-        for key, choice in ed.metrics.items():
-            rows = [(True, choice.chosen)] + [(False, fg) for fg in choice.alternatives]
-            for chosen, fg in rows:
-                writer.writerow(
-                    [
-                        ed.year, key, _cell(chosen), _cell(fg.value), _cell(fg.unit), _cell(fg.qualifier),
-                        _cell(fg.text), _cell(fg.article), _cell(fg.published), _cell(fg.scope), _cell(fg.stage),
-                        _cell(fg.as_of), _cell(fg.retrospective), _cell(choice.edited and chosen),
-                        _cell(choice.conflict), choice.reason if chosen else "", fg.quote,
-                    ]
-                )
+    for key, choice in ed.metrics.items():
+        rows = [(True, choice.chosen)] + [(False, fg) for fg in choice.alternatives]
+        for chosen, fg in rows:
+            writer.writerow(
+                [
+                    ed.year, key, _cell(chosen), _cell(fg.value), _cell(fg.unit), _cell(fg.qualifier),
+                    _cell(fg.text), _cell(fg.article), _cell(fg.published), _cell(fg.scope), _cell(fg.stage),
+                    _cell(fg.as_of), _cell(fg.retrospective), _cell(choice.edited and chosen),
+                    _cell(choice.conflict), choice.reason if chosen else "", fg.quote,
+                ]
+            )
     return buf.getvalue()

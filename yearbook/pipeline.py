@@ -49,6 +49,9 @@ class Processed:
     lead: str = ""  # the first paragraph, for feeds
     fingerprint: str = ""  # the text without punctuation or spaces, hashed: finds duplicates
     has_words: bool = True
+    # the cache key of the source (its bytes, path and page id under this code, data and templates):
+    # what render keys the pages made from several articles by (see render.edition_digests)
+    source_key: str = ""
 
 
 @dataclass
@@ -62,6 +65,7 @@ class BuildResult:
     deleted: int = 0
     seconds: float = 0.0
     summary: str = ""
+    cache_dir: Path | None = None  # where render keeps the pages it can reuse (None: keep none)
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -84,7 +88,8 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
 
     paths, diagnostics = read.seed_paths(seed_dir)
     files_total = len(paths)
-    entries = _process_all(paths, seed_dir, root, jobs)
+    cache_dir = _cache_dir(root)
+    entries = _process_all(paths, seed_dir, root, cache_dir, jobs)
     # The corpus records live until the build ends: the cyclic collector need not walk them again
     # and again while reconcile and render allocate (a fifth of a one-article rebuild at 10,000).
     gc.freeze()
@@ -127,6 +132,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         diagnostics=_sorted_diagnostics(diagnostics),
         skipped=skipped,
         files_total=files_total,
+        cache_dir=cache_dir,
     )
     result.summary = (  # the report page shows this much; the write statistics are added below
         f"{files_total} files in seeds/: {len(published_paths)} published as {len(processed)} article pages "
@@ -212,6 +218,11 @@ def process(source: Source, root: Path) -> Processed:
     return processed
 
 
+def _cache_dir(root: Path) -> Path:
+    """The cache of this code, data and templates: a change to any of them starts a new one."""
+    return root / ".build" / "cache" / _code_fingerprint(root)
+
+
 def _code_fingerprint(root: Path) -> str:
     h = hashlib.sha256()
     inputs = [*sorted(PACKAGE_DIR.glob("*.py")), *sorted((root / "data").glob("*")),
@@ -226,12 +237,11 @@ def _code_fingerprint(root: Path) -> str:
 Entry = tuple[str | None, list[Diagnostic], Processed | None]  # (path read, read diagnostics, result)
 
 
-def _process_all(paths: list[Path], seed_dir: Path, root: Path, jobs: int | None) -> list[Entry]:
+def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path, jobs: int | None) -> list[Entry]:
     """Read and process every seed file, over all cores when there is enough work.
 
     Workers read the files themselves and write the pages to the cache, so the main process never
     holds an article's text: it gets back the slim record the corpus stages need."""
-    cache_dir = root / ".build" / "cache" / _code_fingerprint(root)
     index = _load_index(cache_dir)
     stats = {path: _stat(path) for path in paths}
     results: dict[Path, tuple[str | None, Entry]] = {}
@@ -328,7 +338,7 @@ def _save_index(cache_dir: Path, index: dict[str, IndexRow], shards: set[int]) -
         for i, shard in sorted(rows.items()):
             with _collector_paused():
                 data = pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
-            _write_atomic(cache_dir / f"index-{i:02d}.pickle", data)
+            writer.write_atomic(cache_dir / f"index-{i:02d}.pickle", data)
     except OSError:
         pass
 
@@ -341,7 +351,9 @@ def _read_and_process(path: Path, seed_dir: Path, root: Path, cache_dir: Path) -
     known = _KNOWN.get(key)
     if known is not None and known[2] is not None and _pages_exist(known):
         return key, (source.path, diags, known[2])
-    return key, (source.path, diags, _store(slim(_safe_process(source, root)), cache_dir, key))
+    p = slim(_safe_process(source, root))
+    p.source_key = key
+    return key, (source.path, diags, _store(p, cache_dir, key))
 
 
 def slim(p: Processed) -> Processed:
@@ -363,6 +375,7 @@ def _full(p: Processed, seed_dir: Path, root: Path) -> Processed:
     if source is None:
         return p
     full = _safe_process(replace(source, stem=p.article.stem), root)
+    full.source_key = p.source_key
     if p.article.also_found_in:
         full.article.also_found_in = p.article.also_found_in
         full.page = render.article_page(full, root)
@@ -396,17 +409,11 @@ def _store(p: Processed, cache_dir: Path, key: str) -> Processed:
     if p.page:
         page = cache_dir / f"{key}.md"
         try:
-            _write_atomic(page, p.page.encode("utf-8"))
+            writer.write_atomic(page, p.page.encode("utf-8"))
         except OSError:
             return p
         p.page, p.page_file = "", str(page)
     return p
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 # --- corpus-level checks ------------------------------------------------------------------

@@ -199,7 +199,7 @@ def summary_en(e: Edition, en: English, metric_by_id: dict[str, zh.Metric]) -> s
     return text
 
 
-def render(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, str]:
+def render(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, str | Path]:
     """The English pages, keyed by their path relative to docs/."""
     env = zh.environment(root)
     en = English(root)
@@ -237,8 +237,10 @@ def render(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, st
     for i, e in enumerate(editions):
         prev_e = editions[i - 1] if i > 0 else None
         next_e = editions[i + 1] if i + 1 < len(editions) else None
-        pages[f"en/years/{e.year}.md"] = env.get_template("en/edition.md.j2").render(
-            **site, edition=e, prev=prev_e, next=next_e, summary=summary_en(e, en, metric_by_id),
-            facts=zh.edition_facts(e, prev_e, metrics),
-        )
+        pages[f"en/years/{e.year}.md"] = zh.cached_page(ctx, "en", e.year, lambda e=e, prev_e=prev_e, next_e=next_e: (
+            env.get_template("en/edition.md.j2").render(
+                **site, edition=e, prev=prev_e, next=next_e, summary=summary_en(e, en, metric_by_id),
+                facts=zh.edition_facts(e, prev_e, metrics),
+            )
+        ))
     return pages

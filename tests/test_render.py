@@ -1,0 +1,88 @@
+"""The edition page cache: a rebuild after an edit reuses only what the edit cannot have changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yearbook import pipeline, render
+
+from .conftest import copy_project, read_tree
+
+SEED_2021 = "000_bed480ad1c4ee00d.txt"
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """(kind, year) of every edition output rendered rather than taken from the cache."""
+    calls: list[tuple[str, int]] = []
+    real = render.cached_page
+
+    def cached_page(ctx: dict, kind: str, year: int, make):
+        def counted():
+            calls.append((kind, year))
+            return make()
+        return real(ctx, kind, year, counted)
+
+    monkeypatch.setattr(render, "cached_page", cached_page)
+    return calls
+
+
+def edit(project: Path, old: str, new: str) -> None:
+    seed = project / "seeds" / SEED_2021
+    text = seed.read_text(encoding="utf-8")
+    assert old in text
+    seed.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_renders_only_the_edited_edition_and_equals_a_cold_build(
+    tmp_path: Path, made: list[tuple[str, int]]
+) -> None:
+    project = copy_project(tmp_path / "warm")
+    pipeline.build(project, quiet=True)
+    assert sorted(made) == sorted((k, y) for k in ("zh", "en", "json", "csv") for y in (2021, 2022, 2025))
+    made.clear()
+    pipeline.build(project, quiet=True)
+    assert made == []  # nothing changed: every edition output comes from the cache
+
+    edit(project, "达成各类成果1672个", "达成各类成果1772个")  # a figure of the 2021 edition
+    pipeline.build(project, quiet=True)
+    # 2021 itself, and 2022, which shows the change against 2021 and checks its claims with it
+    assert sorted(made) == sorted((k, y) for k in ("zh", "en", "json", "csv") for y in (2021, 2022))
+    warm = read_tree(project / "docs")
+    assert "1772" in warm["years/2021.md"].decode()
+
+    cold = copy_project(tmp_path / "cold")
+    edit(cold, "达成各类成果1672个", "达成各类成果1772个")
+    pipeline.build(cold, quiet=True)
+    assert read_tree(cold / "docs") == warm
+
+
+def test_without_a_cache_every_edition_is_rendered(tmp_path: Path, made: list[tuple[str, int]]) -> None:
+    project = copy_project(tmp_path / "p")
+    result = pipeline.build(project, quiet=True)
+    first = read_tree(project / "docs")
+    result.cache_dir = None
+    pages = render.render_site(result, project)
+    assert len(made) == 2 * 12
+    assert {k: (v.read_bytes() if isinstance(v, Path) else v) for k, v in pages.items() if k.startswith("years/")} \
+        == {k: v for k, v in first.items() if k.startswith("years/")}
+
+
+def test_digests_follow_the_inputs_of_each_edition(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = pipeline.build(project, quiet=True)
+    editions = sorted(result.editions, key=lambda e: e.year)
+    digests = render.edition_digests(result.articles, editions)
+    assert sorted(digests) == [2021, 2022, 2025]
+    assert render.edition_digests(list(result.articles), editions) == digests  # deterministic
+    for p in result.articles:
+        if p.classification.edition == 2025:
+            p.source_key = "changed"
+    changed = render.edition_digests(result.articles, editions)
+    assert changed[2021] == digests[2021] and changed[2022] != digests[2022] and changed[2025] != digests[2025]
+    for p in result.articles:
+        if p.classification.edition == 2025:
+            p.source_key = ""  # a record without a key: its edition is never taken from the cache
+    assert 2025 not in render.edition_digests(result.articles, editions)
