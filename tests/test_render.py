@@ -86,3 +86,15 @@ def test_digests_follow_the_inputs_of_each_edition(tmp_path: Path) -> None:
         if p.classification.edition == 2025:
             p.source_key = ""  # a record without a key: its edition is never taken from the cache
     assert 2025 not in render.edition_digests(result.articles, editions)
+
+
+def test_report_lists_each_other_figure_once_with_its_count() -> None:
+    from yearbook.records import Choice, Figure
+
+    def fig(value: int, text: str) -> Figure:
+        return Figure(metric="exhibitors_offline", edition=2021, value=value, unit="家", qualifier=None,
+                      text=text, article="a", quote=text, published=None)
+
+    choice = Choice(metric="exhibitors_offline", chosen=fig(2400, "2400家"), reason="",
+                    alternatives=[fig(2500, "2500家"), fig(2300, "2300家"), fig(2500, "2500家"), fig(2500, "2500家")])
+    assert render.alternative_texts(choice) == ["2500家（3处）", "2300家"]

@@ -39,6 +39,23 @@ def test_unchanged_files_keep_their_inode_and_mtime(tmp_path):
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
 
+def test_a_recached_page_with_the_same_bytes_is_linked_to_the_published_one(tmp_path):
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    cache.mkdir()
+    first = cache / "old.md"
+    first.write_bytes(b"page")
+    writer.commit({"articles/2021/a.md": first}, docs)
+    published = (docs / "articles/2021/a.md").stat()
+    again = cache / "new.md"  # the same page cached anew, as after a code change
+    again.write_bytes(b"page")
+    time.sleep(0.01)
+    assert writer.commit({"articles/2021/a.md": again}, docs) == (0, 0)
+    after = (docs / "articles/2021/a.md").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (published.st_ino, published.st_mtime_ns)
+    assert again.stat().st_ino == published.st_ino  # the next build knows it unchanged from a stat
+    assert again.read_bytes() == b"page"
+
+
 @pytest.mark.parametrize("rel", ["../evil.md", "mkdocs.yml", "assets/stylesheets/x.css", "/etc/passwd"])
 def test_refuses_to_write_outside_generated_paths(tmp_path, rel):
     with pytest.raises(ValueError):

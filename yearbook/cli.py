@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     docs = (args.docs or root / "docs").resolve()
 
-    saved = None if args.force else stamp.previous(root, docs)
+    fingerprint = stamp.inputs(root, docs)  # taken before the build reads anything
+    saved = None if args.force else stamp.previous(root, docs, fingerprint)
     if saved is not None:  # nothing changed: repeat the last build's verdict without importing the pipeline
         summary = f"unchanged since the last build: {saved['summary']}"
         warnings, data_errors = saved["warnings"], saved["data_errors"]
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from . import pipeline
 
-        result = pipeline.build(root, docs, jobs=args.jobs, quiet=args.quiet)
+        result = pipeline.build(root, docs, jobs=args.jobs, quiet=args.quiet, fingerprint=fingerprint)
         summary = result.summary
         warnings = [d.line() for d in result.warnings]
         data_errors = [d.line() for d in result.data_errors]

@@ -22,11 +22,12 @@ log = logging.getLogger("mkdocs.plugins.yearbook")
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     docs_dir = Path(config.docs_dir).resolve()
-    saved = stamp.previous(root, docs_dir)  # `make site` has just run build.py: nothing to do
+    fingerprint = stamp.inputs(root, docs_dir)
+    saved = stamp.previous(root, docs_dir, fingerprint)  # `make site` has just run build.py: nothing to do
     if saved is None:
         from yearbook import pipeline
 
-        result = pipeline.build(root, docs_dir, quiet=True)
+        result = pipeline.build(root, docs_dir, quiet=True, fingerprint=fingerprint)
         saved = {"summary": result.summary, "warnings": [d.line() for d in result.warnings],
                  "data_errors": [d.line() for d in result.data_errors]}
     log.info(saved["summary"])

@@ -77,12 +77,14 @@ class BuildResult:
         return [d for d in self.diagnostics if d.level == "error" and d.path.startswith("data/")]
 
 
-def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, quiet: bool = False) -> BuildResult:
-    """Build the generated part of docs/ from seeds/, data/ and templates/."""
+def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, quiet: bool = False,
+          fingerprint: str | None = None) -> BuildResult:
+    """Build the generated part of docs/ from seeds/, data/ and templates/ (`fingerprint`: the
+    inputs' stamp, if the caller took it before deciding to build)."""
     started = time.perf_counter()
     root = root.resolve()
     docs_dir = (docs_dir or root / "docs").resolve()
-    fingerprint = stamp.inputs(root, docs_dir)
+    fingerprint = fingerprint or stamp.inputs(root, docs_dir)
     seed_dir = root / "seeds"
     data_dir = root / "data"
 
@@ -246,8 +248,9 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
     stats = {path: _stat(path) for path in paths}
     results: dict[Path, tuple[str | None, Entry]] = {}
     todo = []
+    rels = {path: path.relative_to(seed_dir).as_posix() for path in paths}
     for path in paths:
-        known = index.get(path.relative_to(seed_dir).as_posix())
+        known = index.get(rels[path])
         if known is not None and known[0] == stats[path] and _pages_exist(known[2]):
             results[path] = known[1], known[2]
         else:
@@ -269,7 +272,6 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
     finally:
         _KNOWN.clear()
     results.update(zip(todo, done, strict=True))
-    rels = {path: path.relative_to(seed_dir).as_posix() for path in paths}
     dirty = {_shard(rels[path]) for path in todo} | {_shard(rel) for rel in index.keys() - set(rels.values())}
     if dirty:
         _save_index(cache_dir, {rels[path]: (stats[path], *results[path]) for path in paths}, dirty)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -38,8 +39,15 @@ def seed_paths(seed_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     """Every file below seed_dir (links included, so that they are reported), in a stable order."""
     if not seed_dir.is_dir():
         return [], [Diagnostic(str(seed_dir), "error", "seeds folder does not exist", "built an empty site")]
-    paths = [p for p in seed_dir.rglob("*") if p.is_symlink() or not p.is_dir()]
-    return sorted(paths, key=lambda p: p.relative_to(seed_dir).as_posix()), []
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(seed_dir):  # the listing's file types: no stat per file
+        base = Path(folder)
+        rel = base.relative_to(seed_dir).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        # a link to a folder is listed (to be reported), not followed
+        names = [*files, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))]
+        found.extend((prefix + name, base / name) for name in names)
+    return [path for _, path in sorted(found, key=lambda t: t[0])], []
 
 
 def read_seeds(seed_dir: Path) -> tuple[list[Source], list[Diagnostic]]:

@@ -58,8 +58,9 @@ def _add(h: hashlib._Hash, path: Path) -> None:
     h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
 
 
-def previous(root: Path, docs_dir: Path) -> dict | None:
-    """What the last build reported, when nothing it depends on has changed since."""
+def previous(root: Path, docs_dir: Path, fingerprint: str | None = None) -> dict | None:
+    """What the last build reported, when nothing it depends on has changed since (`fingerprint`:
+    inputs() if the caller has just taken it, so a build that follows need not take it again)."""
     try:
         saved = json.loads(_path(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -67,7 +68,7 @@ def previous(root: Path, docs_dir: Path) -> dict | None:
     generation = _generation(docs_dir)
     if generation is None or saved.get("generation") != generation:
         return None
-    return saved if saved.get("inputs") == inputs(root, docs_dir) else None
+    return saved if saved.get("inputs") == (fingerprint or inputs(root, docs_dir)) else None
 
 
 def save(root: Path, docs_dir: Path, fingerprint: str, summary: str, warnings: list[str],
