@@ -92,9 +92,6 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
     files_total = len(paths)
     cache_dir = _cache_dir(root)
     entries = _process_all(paths, seed_dir, root, cache_dir, jobs)
-    # The corpus records live until the build ends: the cyclic collector need not walk them again
-    # and again while reconcile and render allocate (a fifth of a one-article rebuild at 10,000).
-    gc.freeze()
     sources: list[str] = []  # the files that could be read
     processed: list[Processed] = []
     for ref, diags, p in entries:
@@ -147,7 +144,6 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
     result.summary += f"; {result.written} files written, {result.deleted} removed in {result.seconds:.2f} s"
     stamp.save(root, docs_dir, fingerprint, result.summary, [d.line() for d in result.warnings],
                [d.line() for d in result.data_errors])
-    gc.unfreeze()  # under `mkdocs serve` the next build's records replace these
     if not quiet:
         print(report_text(result), file=sys.stderr)
     return result
