@@ -418,9 +418,10 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
 # --- per-stage timing (for finding hotspots) -----------------------------------------------------
 
 STAGES = (  # (module in yearbook, function): wall time is summed per function; nested ones overlap
-    ("read", "read_seeds"), ("pipeline", "_process_all"), ("pipeline", "_merge_duplicates"),
-    ("reconcile", "reconcile"), ("render", "render_site"), ("charts", "render_charts"), ("render_en", "render"),
-    ("feeds", "render_feeds"), ("dataset", "editions_json"), ("dataset", "editions_csv"), ("writer", "commit"),
+    ("read", "seed_paths"), ("pipeline", "_process_all"), ("pipeline", "_merge_duplicates"),
+    ("reconcile", "reconcile"), ("render", "render_site"), ("charts", "catalogue"), ("render_en", "render"),
+    ("feeds", "render_feeds"), ("render", "edition_digests"), ("dataset", "edition_json"),
+    ("dataset", "edition_csv"), ("writer", "commit"),
 )
 
 
