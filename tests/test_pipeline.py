@@ -66,3 +66,17 @@ def test_a_page_removed_from_the_cache_is_made_again(tmp_path: Path, counted: di
     pipeline.build(project, quiet=True)
     assert counted["process"] == [victim.article.path]
     assert read_tree(project / "docs") == first
+
+
+def test_a_data_change_starts_a_new_cache_and_drops_the_old_one(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    pipeline.build(project, quiet=True)
+    first = read_tree(project / "docs")
+    caches = lambda: sorted(p.name for p in (project / ".build" / "cache").iterdir() if len(p.name) == 16)  # noqa: E731
+    [old] = caches()
+    with (project / "data" / "fair.yml").open("a", encoding="utf-8") as fh:
+        fh.write("\n# an editor's note: the cache of the old data is no use any more\n")
+    pipeline.build(project, quiet=True)
+    [new] = caches()
+    assert new != old
+    assert read_tree(project / "docs") == first  # published pages survive their cache (hard links)

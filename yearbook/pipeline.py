@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import sys
 import time
 import zlib
@@ -140,6 +141,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
     )
     pages = render.render_site(result, root)
     result.written, result.deleted = writer.commit(pages, docs_dir)
+    _drop_other_caches(cache_dir)
     result.seconds = time.perf_counter() - started
     result.summary += f"; {result.written} files written, {result.deleted} removed in {result.seconds:.2f} s"
     stamp.save(root, docs_dir, fingerprint, result.summary, [d.line() for d in result.warnings],
@@ -219,6 +221,21 @@ def process(source: Source, root: Path) -> Processed:
 def _cache_dir(root: Path) -> Path:
     """The cache of this code, data and templates: a change to any of them starts a new one."""
     return root / ".build" / "cache" / _code_fingerprint(root)
+
+
+_CACHE_NAME = re.compile(r"[0-9a-f]{16}")
+
+
+def _drop_other_caches(cache_dir: Path) -> None:
+    """Caches of other code, data or templates are never read again, and each holds a page per
+    article (100 MB at 10,000): an editor tuning data/metrics.yml would fill the disk. The pages
+    published from them are hard links, so docs/ keeps them."""
+    try:
+        siblings = [p for p in cache_dir.parent.iterdir() if p != cache_dir and _CACHE_NAME.fullmatch(p.name)]
+    except OSError:
+        return
+    for old in siblings:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _code_fingerprint(root: Path) -> str:
