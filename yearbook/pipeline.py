@@ -259,20 +259,20 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
     holds an article's text: it gets back the slim record the corpus stages need."""
     index = _load_index(cache_dir)
     stats = {path: _stat(path) for path in paths}
-    results: dict[Path, tuple[str | None, Entry]] = {}
+    results: dict[Path, Entry] = {}
     todo = []
     rels = {path: path.relative_to(seed_dir).as_posix() for path in paths}
     for path in paths:
         known = index.get(rels[path])
-        if known is not None and known[0] == stats[path] and _pages_exist(known[2]):
-            results[path] = known[1], known[2]
+        if known is not None and known[0] == stats[path] and _pages_exist(known[1]):
+            results[path] = known[1]
         else:
             todo.append(path)
     with contextlib.suppress(OSError):  # a read-only checkout builds without its cache
         cache_dir.mkdir(parents=True, exist_ok=True)
     # a file that was touched but not changed, or moved, is found by its content key; forked
     # workers see this table as it is, so nothing is sent to them but the paths
-    _KNOWN.update({key: entry for _, key, entry in index.values() if key is not None})
+    _KNOWN.update({entry[2].source_key: entry for _, entry in index.values() if entry[2] is not None})
     work = functools.partial(_read_and_process, seed_dir=seed_dir, root=root, cache_dir=cache_dir)
     jobs = jobs or os.cpu_count() or 1
     try:
@@ -287,18 +287,18 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
     results.update(zip(todo, done, strict=True))
     dirty = {_shard(rels[path]) for path in todo} | {_shard(rel) for rel in index.keys() - set(rels.values())}
     if dirty:
-        _save_index(cache_dir, {rels[path]: (stats[path], *results[path]) for path in paths}, dirty)
-    return [results[path][1] for path in paths]
+        _save_index(cache_dir, {rels[path]: (stats[path], results[path]) for path in paths}, dirty)
+    return [results[path] for path in paths]
 
 
-# The index: what every seed file gave, by path, with the file's size, mtime, inode and mode and
-# its content key. An unchanged file is not even opened on the next build; a touched or renamed
+# The index: what every seed file gave, by path, with the file's size, mtime, inode and mode (the
+# record holds its content key). An unchanged file is not even opened on the next build; a touched or renamed
 # one is read and found by its content key. At 10,000 articles one pickle loads far faster than
 # 10,000 (and creating a file costs ~0.3 ms here: one per article is enough, the page). It is
 # kept in shards by path, so a rebuild after one change writes 1/64 of it (60 MB at 10,000).
 _INDEX_SHARDS = 64
 _KNOWN: dict[str, Entry] = {}
-IndexRow = tuple[tuple[int, ...] | None, str | None, Entry]  # (stat, content key, what the file gave)
+IndexRow = tuple[tuple[int, ...] | None, Entry]  # (stat, what the file gave)
 
 
 def _shard(rel: str) -> int:
@@ -358,17 +358,17 @@ def _save_index(cache_dir: Path, index: dict[str, IndexRow], shards: set[int]) -
         pass
 
 
-def _read_and_process(path: Path, seed_dir: Path, root: Path, cache_dir: Path) -> tuple[str | None, Entry]:
+def _read_and_process(path: Path, seed_dir: Path, root: Path, cache_dir: Path) -> Entry:
     source, diags = read.read_file(path, seed_dir)
     if source is None:
-        return None, (None, diags, None)
+        return None, diags, None
     key = _cache_key(source)
     known = _KNOWN.get(key)
-    if known is not None and known[2] is not None and _pages_exist(known):
-        return key, (source.path, diags, known[2])
+    if known is not None and _pages_exist(known):
+        return source.path, diags, known[2]
     p = slim(_safe_process(source, root))
     p.source_key = key
-    return key, (source.path, diags, _store(p, cache_dir, key))
+    return source.path, diags, _store(p, cache_dir, key)
 
 
 def slim(p: Processed) -> Processed:
