@@ -35,6 +35,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import meta
 
+from .writer import write_atomic
+
 PARALLEL_THRESHOLD = 200  # pages to convert; below this a fork costs more than it saves
 _STATE: dict[str, Any] = {}  # what forked workers inherit: the config, files, store and fingerprint
 
@@ -163,9 +165,7 @@ def _save(page: Page, files: Files, store: Path) -> dict:
     path = _path(store, page.file.src_uri, page.markdown or "")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
+        write_atomic(path, pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass
     return saved

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import lxml.html
 
+from .writer import write_atomic
+
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _HAN = "".join(f"{chr(a)}-{chr(b)}" for a, b in _HAN_RANGES)
 # at every Han character: it and the next one when that is Han too
@@ -165,9 +167,7 @@ def _read(job: tuple[str, bool, str | None]) -> tuple[str, Record | None]:
         pass
     record = read_page(raw.decode("utf-8"), english=english)
     cached.parent.mkdir(exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, cached)
+    write_atomic(cached, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
     return key, record
 
 

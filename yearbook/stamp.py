@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from .writer import GENERATED  # a light module: os, shutil, pathlib
+from .writer import GENERATED, write_atomic  # a light module: os, shutil, pathlib
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 INPUT_DIRS = ("seeds", "templates", "data")
@@ -78,6 +78,4 @@ def save(root: Path, docs_dir: Path, fingerprint: str, summary: str, warnings: l
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {"inputs": fingerprint, "generation": _generation(docs_dir), "summary": summary,
               "warnings": warnings, "data_errors": data_errors}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
