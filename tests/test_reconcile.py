@@ -11,7 +11,7 @@ import pytest
 
 from tests._seedtext import seed_article
 from yearbook.classify import classify, published_date
-from yearbook.dataset import editions_csv, editions_json
+from yearbook.dataset import edition_json_text, editions_csv, editions_json, editions_json_file
 from yearbook.extract import extract, firsts
 from yearbook.reconcile import check_claim, load_overrides, reconcile
 from yearbook.records import Claim, Edition, Figure
@@ -142,6 +142,9 @@ def test_json_and_csv(seed_editions: dict[int, Edition]) -> None:
                           "as_of", "reason", "edited", "conflict", "alternatives"]
     assert area["value"] == 152000 and area["published"] == "2022-09-05" and area["article"].startswith("003_")
     assert json.dumps(data, ensure_ascii=False) == json.dumps(editions_json(eds, {}), ensure_ascii=False)
+    # the file is written entry by entry (each kept with its edition): the same bytes as the whole
+    whole = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert editions_json_file([edition_json_text(e, {}).encode() for e in eds]) == whole.encode()
     text = editions_csv(eds)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert any(r["metric"] == "leading_exhibitors" and r["chosen"] == "true" and r["value"] == "507" for r in rows)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from .records import Choice, ClaimCheck, Edition, Figure
@@ -76,6 +77,18 @@ def edition_json(ed: Edition, article_meta: dict[str, dict]) -> dict:
     }
 
 
+def edition_json_text(ed: Edition, article_meta: dict[str, dict]) -> str:
+    """One entry as it appears in the file. Compact: with indent Python falls back to its slow
+    pure-Python encoder, and the file is ~6 MB at 1,000 articles (every figure keeps its quote)."""
+    return json.dumps(edition_json(ed, article_meta), ensure_ascii=False, separators=(",", ":"))
+
+
+def editions_json_file(entries: list[bytes]) -> bytes:
+    """/data/editions.json from its entries (edition_json_text, in year order): the same bytes as
+    the whole of editions_json dumped at once, so each entry can be kept with its edition."""
+    return b'{"editions":[' + b",".join(entries) + b"]}\n"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -88,13 +101,15 @@ def _cell(value: Any) -> str:
 
 def editions_csv(editions: list[Edition]) -> str:
     """One row per edition × metric × figure; chosen=true marks the value shown on the site."""
-    return csv_header() + "".join(edition_csv(ed) for ed in sorted(editions, key=lambda e: e.year))
+    pieces = [edition_csv(ed).encode("utf-8") for ed in sorted(editions, key=lambda e: e.year)]
+    return editions_csv_file(pieces).decode("utf-8")
 
 
-def csv_header() -> str:
+def editions_csv_file(pieces: list[bytes]) -> bytes:
+    """/data/editions.csv from the editions' rows (edition_csv, in year order), under the header."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(CSV_FIELDS)
-    return buf.getvalue()
+    return buf.getvalue().encode("utf-8") + b"".join(pieces)
 
 
 def edition_csv(ed: Edition) -> str:

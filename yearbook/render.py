@@ -308,18 +308,15 @@ def _data_json(ctx: dict, **_: Any) -> dict[str, bytes]:
     def entry(e: Edition) -> str:
         if not article_meta:
             article_meta.update({p.article.stem: _article_meta(p) for p in ctx["articles"]})
-        return json.dumps(dataset.edition_json(e, article_meta), ensure_ascii=False, separators=(",", ":"))
+        return dataset.edition_json_text(e, article_meta)
 
-    # compact: with indent Python falls back to its slow pure-Python encoder, and the file is ~6 MB
-    # at 1,000 articles (every alternative figure keeps its quote). Written entry by entry, each
-    # cached with its edition's pages: the same bytes as json.dumps of the whole.
     entries = [_bytes(cached_page(ctx, "json", e.year, lambda e=e: entry(e))) for e in ctx["editions"]]
-    return {"data/editions.json": b'{"editions":[' + b",".join(entries) + b"]}\n"}
+    return {"data/editions.json": dataset.editions_json_file(entries)}
 
 
 def _data_csv(ctx: dict, **_: Any) -> dict[str, bytes]:
     rows = [_bytes(cached_page(ctx, "csv", e.year, lambda e=e: dataset.edition_csv(e))) for e in ctx["editions"]]
-    return {"data/editions.csv": dataset.csv_header().encode("utf-8") + b"".join(rows)}
+    return {"data/editions.csv": dataset.editions_csv_file(rows)}
 
 
 # --- the page cache: what one edition's articles make, kept between builds ----------------------
