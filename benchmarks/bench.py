@@ -315,12 +315,12 @@ class Run:
     change_summary: str = ""
     mkdocs_s: float = 0.0
     mkdocs_maxrss_mb: float = 0.0
-    pagefind_s: float = 0.0
-    pagefind_maxrss_mb: float = 0.0
-    pagefind_cached_s: float = 0.0
+    search_s: float = 0.0
+    search_maxrss_mb: float = 0.0
+    search_cached_s: float = 0.0
     site_bytes: int = 0
     site_files: int = 0
-    pagefind_bytes: int = 0
+    search_bytes: int = 0
     article_pages: int = 0
     largest_article_bytes: int = 0
     largest_article: str = ""
@@ -388,7 +388,7 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
     r.mkdocs_s, r.mkdocs_maxrss_mb = mk.wall, mk.maxrss_mb
     site = project / "site"
     r.site_bytes, r.site_files = dir_size(site)
-    r.pagefind_bytes, _ = dir_size(site / "search")
+    r.search_bytes, _ = dir_size(site / "search")
     articles = [(p.stat().st_size, p) for p in (site / "articles").rglob("index.html")]
     if articles:
         r.article_pages = len(articles)
@@ -398,10 +398,10 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
 
     log("search index step alone, re-run on the built site: no cache, then with the build's cache")
     pf = run_child([sys.executable, "-c", INDEX_STEP, str(site)], project, env)
-    r.pagefind_s, r.pagefind_maxrss_mb = pf.wall, pf.maxrss_mb
+    r.search_s, r.search_maxrss_mb = pf.wall, pf.maxrss_mb
     cached = run_child([sys.executable, "-c", INDEX_STEP, str(site), str(project / ".build" / "cache" / "search")],
                        project, env)
-    r.pagefind_cached_s = cached.wall
+    r.search_cached_s = cached.wall
 
     if browser:
         log("search in chromium")
@@ -539,10 +539,10 @@ def rows_for(r: Run) -> list[tuple[str, str, str]]:
          f"({_written(r.change_summary)})", "≤ 10 %"),
         ("mkdocs build (incl. the search index)", f"{r.mkdocs_s:.1f} s (peak RSS of MkDocs or a worker, the larger: "
          f"{r.mkdocs_maxrss_mb:,.0f} MB)", ""),
-        ("of which the search index (re-run alone)", f"{r.pagefind_s:.1f} s (peak RSS "
-         f"{r.pagefind_maxrss_mb:,.0f} MB); {r.pagefind_cached_s:.1f} s with the pages' records cached", ""),
+        ("of which the search index (re-run alone)", f"{r.search_s:.1f} s (peak RSS "
+         f"{r.search_maxrss_mb:,.0f} MB); {r.search_cached_s:.1f} s with the pages' records cached", ""),
         ("full site: build.py + mkdocs build", f"{r.full_s:.1f} s", "a few minutes at 10,000"),
-        ("site size", f"{_mb(r.site_bytes)} in {r.site_files:,} files (search index {_mb(r.pagefind_bytes)})", ""),
+        ("site size", f"{_mb(r.site_bytes)} in {r.site_files:,} files (search index {_mb(r.search_bytes)})", ""),
         ("article page HTML, largest / median", f"{_kb(r.largest_article_bytes)} / {_kb(r.median_article_bytes)} "
          f"({r.article_pages:,} pages)", "< 60 KB at 10,000"),
     ]

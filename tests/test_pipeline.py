@@ -72,7 +72,10 @@ def test_a_data_change_starts_a_new_cache_and_drops_the_old_one(tmp_path: Path) 
     project = copy_project(tmp_path / "p")
     pipeline.build(project, quiet=True)
     first = read_tree(project / "docs")
-    caches = lambda: sorted(p.name for p in (project / ".build" / "cache").iterdir() if len(p.name) == 16)  # noqa: E731
+
+    def caches() -> list[str]:
+        return sorted(p.name for p in (project / ".build" / "cache").iterdir() if len(p.name) == 16)
+
     [old] = caches()
     with (project / "data" / "fair.yml").open("a", encoding="utf-8") as fh:
         fh.write("\n# an editor's note: the cache of the old data is no use any more\n")

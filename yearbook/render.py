@@ -519,13 +519,17 @@ ALT_LIMIT = 5  # distinct other figures shown under a figure's footnote
 LIST_LIMIT = 30  # claims and firsts listed on an edition page; the data downloads hold them all
 
 
+def _value_key(value: Any) -> tuple[type, Any]:
+    """A figure's value as a dictionary key: lists as tuples, and 1 apart from 1.0."""
+    return type(value), tuple(value) if isinstance(value, list) else value
+
+
 def alternative_groups(c: Choice) -> list[dict]:
     """A figure's alternatives, one entry per distinct reading (value, qualifier, scope, stage), with
     how many figures gave it: at archive scale an edition has hundreds of repeats of the same number."""
     groups: dict[tuple, dict] = {}
     for f in c.alternatives:
-        value = tuple(f.value) if isinstance(f.value, list) else f.value
-        key = (type(value), value, f.qualifier, f.scope, f.stage, f.retrospective)  # type: 1 and 1.0 differ
+        key = (*_value_key(f.value), f.qualifier, f.scope, f.stage, f.retrospective)
         g = groups.setdefault(key, {"figure": f, "count": 0})
         g["count"] += 1
     return sorted(groups.values(), key=lambda g: -g["count"])
@@ -536,8 +540,7 @@ def alternative_texts(c: Choice) -> list[str]:
     archive scale a conflict lists a few distinct numbers, each repeated by hundreds of reports."""
     readings: dict[tuple, list] = {}  # what figure_text reads of a figure → [figure, count]
     for f in c.alternatives:
-        value = tuple(f.value) if isinstance(f.value, list) else f.value
-        reading = readings.setdefault((type(value), value, f.unit, f.qualifier, f.text), [f, 0])
+        reading = readings.setdefault((*_value_key(f.value), f.unit, f.qualifier, f.text), [f, 0])
         reading[1] += 1
     counts: dict[str, int] = {}
     for f, n in readings.values():
