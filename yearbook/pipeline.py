@@ -272,7 +272,8 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
         cache_dir.mkdir(parents=True, exist_ok=True)
     # a file that was touched but not changed, or moved, is found by its content key; forked
     # workers see this table as it is, so nothing is sent to them but the paths
-    _KNOWN.update({entry[2].source_key: entry for _, entry in index.values() if entry[2] is not None})
+    if todo:
+        _KNOWN.update({entry[2].source_key: entry for _, entry in index.values() if entry[2] is not None})
     work = functools.partial(_read_and_process, seed_dir=seed_dir, root=root, cache_dir=cache_dir)
     jobs = jobs or os.cpu_count() or 1
     try:
