@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the yearbook's pages from seeds/ into docs/. `mkdocs build` then makes the site."""
 
-from yearbook.cli import main
+from yearbook.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

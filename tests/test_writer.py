@@ -56,6 +56,24 @@ def test_a_recached_page_with_the_same_bytes_is_linked_to_the_published_one(tmp_
     assert again.read_bytes() == b"page"
 
 
+def test_a_page_linked_from_the_same_cache_file_is_published_again_without_reading_it(tmp_path, monkeypatch):
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    cache.mkdir()
+    page, other = cache / "key1.md", cache / "key2.md"
+    page.write_bytes(b"page")
+    other.write_bytes(b"other")
+    writer.commit({"articles/2021/a.md": page, "articles/2021/b.md": other, "index.md": b"home"}, docs)
+    compared = []
+    real_same = writer._same
+    monkeypatch.setattr(writer, "_same", lambda path, data: compared.append(path) or real_same(path, data))
+    other2 = cache / "key3.md"  # b.md now comes from another cache file: it must be compared
+    other2.write_bytes(b"other v2")
+    assert writer.commit({"articles/2021/a.md": page, "articles/2021/b.md": other2, "index.md": b"home"}, docs) == (1, 0)
+    assert sorted(os.path.basename(p) for p in compared) == ["b.md", "index.md"]
+    assert read_tree(docs) == {"articles/2021/a.md": b"page", "articles/2021/b.md": b"other v2", "index.md": b"home"}
+    assert (docs / "articles/2021/a.md").stat().st_ino == page.stat().st_ino
+
+
 @pytest.mark.parametrize("rel", ["../evil.md", "mkdocs.yml", "assets/stylesheets/x.css", "/etc/passwd"])
 def test_refuses_to_write_outside_generated_paths(tmp_path, rel):
     with pytest.raises(ValueError):

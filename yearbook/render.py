@@ -252,6 +252,11 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     )
     ctx["edition_digests"] = edition_digests(result.articles, editions)
     ctx["page_cache"] = _page_cache(result.cache_dir)
+    # the report's list of conflicting figures, one piece per edition: at 10,000 articles it is
+    # most of the report's cost, and an edit changes one edition's piece
+    ctx["any_conflict"] = any(c.conflict for e in editions for c in e.metrics.values())
+    ctx["edition_conflicts"] = lambda e: _text(cached_page(
+        ctx, "conflicts", e.year, lambda: env.get_template("report_conflicts.md.j2").render(**ctx, edition=e)))
     state = dict(ctx=ctx, env=env, root=root, result=result)
     pages: dict[str, str | bytes | Path] = {}
     for p in articles:
@@ -388,6 +393,10 @@ def cached_page(ctx: dict, kind: str, year: int, make: Any) -> str | Path:
     except OSError:
         return text
     return path
+
+
+def _text(page: str | Path) -> str:
+    return page.read_text(encoding="utf-8") if isinstance(page, Path) else page
 
 
 def _bytes(page: str | Path) -> bytes:

@@ -11,6 +11,8 @@ docs/ are never touched: only the paths in GENERATED belong to the build.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -51,28 +53,38 @@ def commit(pages: dict[str, bytes | Path], docs_dir: Path) -> tuple[int, int]:
 
     number = int(previous.name.split("-")[1]) + 1 if previous else 1
     new = store / f"gen-{number}"
+    new_dir, old_dir = str(new), str(previous) if previous else None
+    linked_before = _links_made(previous)
+    linked_now: dict[str, str] = {}
     written = 0
-    made: set[Path] = set()
-    for rel in sorted(pages):
+    made: set[str] = set()
+    for rel in sorted(pages):  # plain strings: at 10,000 pages, pathlib's parsing cost a third of the loop
         data = pages[rel]
-        target = new / rel
-        if target.parent not in made:  # one mkdir per folder, not per page: 10,000 pages share 15
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        old = previous / rel if previous else None
+        target = os.path.join(new_dir, rel)
+        folder = os.path.dirname(target)
+        if folder not in made:  # one mkdir per folder, not per page: 10,000 pages share 15
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if isinstance(data, Path):
+            linked_now[rel] = source = str(data)
+        old = os.path.join(old_dir, rel) if old_dir else None
+        if old is not None and isinstance(data, Path) and linked_before.get(rel) == source and _try_link(old, target):
+            continue  # the same cached page as last time: a cache file never changes its bytes
         if old is not None and _same(old, data):
             os.link(old, target)
             if isinstance(data, Path):
-                _share_inode(old, data)
+                _share_inode(old, source)
         elif isinstance(data, Path):
-            _link_or_copy(data, target)
+            _link_or_copy(source, target)
             written += 1
         else:
-            target.write_bytes(data)
+            with open(target, "wb") as fh:
+                fh.write(data)
             written += 1
+    write_atomic(new / _LINKS, json.dumps(linked_now, sort_keys=True).encode("utf-8"))
     removed = 0
     if previous:
-        removed = sum(1 for rel in _files(previous) if rel not in pages)
+        removed = sum(1 for rel in _files(previous) if rel not in pages and rel != _LINKS)
 
     tmp = store / f"current.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
@@ -103,34 +115,64 @@ def _files(folder: Path) -> list[str]:
     return out
 
 
-def _same(path: Path, data: bytes | Path) -> bool:
+# Which cached page each published page was linked from. A cache file is named by its content
+# key under a cache folder for one version of the code, data and templates, so the same name
+# means the same bytes: the page is linked again without comparing it.
+_LINKS = ".linked-from.json"
+
+
+def _links_made(generation: Path | None) -> dict[str, str]:
+    if generation is None:
+        return {}
+    try:
+        links = json.loads((generation / _LINKS).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return links if isinstance(links, dict) else {}
+
+
+def _try_link(source: str, target: str) -> bool:
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
+def _same(path: str, data: bytes | Path) -> bool:
     try:
         if isinstance(data, Path):
-            here, there = path.stat(), data.stat()
+            here, there = os.stat(path), os.stat(data)
             if (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino):
                 return True
-            return here.st_size == there.st_size and path.read_bytes() == data.read_bytes()
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+            return here.st_size == there.st_size and _read(path) == data.read_bytes()
+        return os.stat(path).st_size == len(data) and _read(path) == data
     except OSError:
         return False
 
 
-def _share_inode(published: Path, cached: Path) -> None:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _share_inode(published: str, cached: str) -> None:
     """A cached page with the bytes of the published one becomes a link to it: the next build
     then knows it unchanged from one stat, instead of reading both (after a code change every
     page is cached anew, and 10,000 pages were compared byte for byte on every later build)."""
     try:
         if os.stat(published).st_ino == os.stat(cached).st_ino:
             return
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.link")
-        tmp.unlink(missing_ok=True)
+        tmp = os.path.join(os.path.dirname(cached), f".{os.path.basename(cached)}.{os.getpid()}.link")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         os.link(published, tmp)
         os.replace(tmp, cached)
     except OSError:
         pass  # a cache on another file system: compared byte for byte, as before
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError:  # another file system, or links not allowed
