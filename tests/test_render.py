@@ -21,7 +21,7 @@ def made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 
     def cached_page(ctx: dict, kind: str, year: int, make):
         def counted():
-            calls.append((kind, year))
+            calls.append(("feed" if kind.startswith("feed") else kind, year))  # feed<site address hash>
             return make()
         return real(ctx, kind, year, counted)
 
@@ -41,7 +41,7 @@ def test_a_rebuild_renders_only_the_edited_edition_and_equals_a_cold_build(
 ) -> None:
     project = copy_project(tmp_path / "warm")
     pipeline.build(project, quiet=True)
-    assert sorted(made) == sorted((k, y) for k in ("zh", "en", "json", "csv", "conflicts") for y in (2021, 2022, 2025))
+    assert sorted(made) == sorted((k, y) for k in ("zh", "en", "json", "csv", "conflicts", "feed") for y in (2021, 2022, 2025))
     made.clear()
     pipeline.build(project, quiet=True)
     assert made == []  # nothing changed: every edition output comes from the cache
@@ -49,7 +49,7 @@ def test_a_rebuild_renders_only_the_edited_edition_and_equals_a_cold_build(
     edit(project, "达成各类成果1672个", "达成各类成果1772个")  # a figure of the 2021 edition
     pipeline.build(project, quiet=True)
     # 2021 itself, and 2022, which shows the change against 2021 and checks its claims with it
-    assert sorted(made) == sorted((k, y) for k in ("zh", "en", "json", "csv", "conflicts") for y in (2021, 2022))
+    assert sorted(made) == sorted((k, y) for k in ("zh", "en", "json", "csv", "conflicts", "feed") for y in (2021, 2022))
     warm = read_tree(project / "docs")
     assert "1772" in warm["years/2021.md"].decode()
 
@@ -65,7 +65,7 @@ def test_without_a_cache_every_edition_is_rendered(tmp_path: Path, made: list[tu
     first = read_tree(project / "docs")
     result.cache_dir = None
     pages = render.render_site(result, project)
-    assert len(made) == 2 * 15  # 3 editions × 5 kinds, in the cached build and again without the cache
+    assert len(made) == 2 * 18  # 3 editions × 6 kinds, in the cached build and again without the cache
     assert {k: (v.read_bytes() if isinstance(v, Path) else v) for k, v in pages.items() if k.startswith("years/")} \
         == {k: v for k, v in first.items() if k.startswith("years/")}
 
@@ -98,3 +98,14 @@ def test_report_lists_each_other_figure_once_with_its_count() -> None:
     choice = Choice(metric="exhibitors_offline", chosen=fig(2400, "2400家"), reason="",
                     alternatives=[fig(2500, "2500家"), fig(2300, "2300家"), fig(2500, "2500家"), fig(2500, "2500家")])
     assert render.alternative_texts(choice) == ["2500家（3处）", "2300家"]
+
+
+def test_a_cached_edition_feed_follows_the_site_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = copy_project(tmp_path / "p")
+    monkeypatch.setenv("SITE_URL", "https://one.example/")
+    pipeline.build(project, quiet=True)
+    assert "https://one.example/years/2021/" in (project / "docs/feeds/2021.xml").read_text(encoding="utf-8")
+    monkeypatch.setenv("SITE_URL", "https://two.example/")
+    pipeline.build(project, quiet=True)
+    feed = (project / "docs/feeds/2021.xml").read_text(encoding="utf-8")
+    assert "https://two.example/years/2021/" in feed and "one.example" not in feed

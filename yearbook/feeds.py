@@ -7,6 +7,7 @@ depends only on the articles, never on the clock, so an unchanged corpus rewrite
 
 from __future__ import annotations
 
+import hashlib
 import os
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -112,19 +113,28 @@ def atom(articles: list[Processed], base: str, path: str, title: str, subtitle: 
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
 
 
-def render_feeds(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, bytes]:
+def render_feeds(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, bytes | str | Path]:
     """feeds/articles.xml and feeds/<year>.xml, keyed by their path relative to docs/."""
     base = site_url(root)
     articles: list[Processed] = ctx["articles"]
-    pages = {
+    pages: dict[str, bytes | str | Path] = {
         "feeds/articles.xml": atom(articles, base, "feeds/articles.xml", "服贸会年鉴 · 全部报道",
                                    "服贸会（京交会）相关报道，最新在前", base),
     }
+    members: dict[int, list[Processed]] = {}
+    for p in articles:
+        members.setdefault(p.classification.edition or 0, []).append(p)
+
+    def edition_feed(year: int, path: str) -> str:
+        return atom(members.get(year, []), base, path, f"服贸会年鉴 · {render.edition_name(year)}",
+                    f"{render.edition_name(year)}的报道，最新在前", f"{base}years/{year}/").decode("utf-8")
+
+    # an edition's feed is made from its members' records, which key the page cache; the address
+    # it is written against does not, so it names the kind
+    kind = "feed" + hashlib.sha256(base.encode()).hexdigest()[:12]
     for e in ctx["editions"]:
-        members = [p for p in articles if p.classification.edition == e.year]
         path = f"feeds/{e.year}.xml"
-        pages[path] = atom(members, base, path, f"服贸会年鉴 · {render.edition_name(e.year)}",
-                           f"{render.edition_name(e.year)}的报道，最新在前", f"{base}years/{e.year}/")
+        pages[path] = render.cached_page(ctx, kind, e.year, lambda year=e.year, path=path: edition_feed(year, path))
     # Material's language integration fetches sitemap.xml next to every <link rel="alternate"> in the
     # head, the feed links included; this small sitemap of the feeds answers it instead of a 404.
     urls = "".join(f"  <url><loc>{base}{path}</loc></url>\n" for path in sorted(pages))
