@@ -19,11 +19,11 @@ def made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     calls: list[tuple[str, int]] = []
     real = render.cached_page
 
-    def cached_page(ctx: dict, kind: str, year: int, make):
+    def cached_page(ctx: dict, kind: str, year: int, make, reads: str = "pages"):
         def counted():
             calls.append(("feed" if kind.startswith("feed") else kind, year))  # feed<site address hash>
             return make()
-        return real(ctx, kind, year, counted)
+        return real(ctx, kind, year, counted, reads)
 
     monkeypatch.setattr(render, "cached_page", cached_page)
     return calls
@@ -48,8 +48,10 @@ def test_a_rebuild_renders_only_the_edited_edition_and_equals_a_cold_build(
 
     edit(project, "达成各类成果1672个", "达成各类成果1772个")  # a figure of the 2021 edition
     pipeline.build(project, quiet=True)
-    # 2021 itself, and 2022, which shows the change against 2021 and checks its claims with it
-    assert sorted(made) == sorted((k, y) for k in ("zh", "en", "json", "csv", "conflicts", "feed") for y in (2021, 2022))
+    # 2021 itself; 2022's pages (they show the change against 2021) and its JSON entry (its claims
+    # are checked against 2021); not 2022's CSV rows, feed or conflicts, which read 2022 alone
+    assert sorted(made) == sorted([*((k, y) for k in ("zh", "en", "json") for y in (2021, 2022)),
+                                   ("csv", 2021), ("conflicts", 2021), ("feed", 2021)])
     warm = read_tree(project / "docs")
     assert "1772" in warm["years/2021.md"].decode()
 
@@ -75,17 +77,21 @@ def test_digests_follow_the_inputs_of_each_edition(tmp_path: Path) -> None:
     result = pipeline.build(project, quiet=True)
     editions = sorted(result.editions, key=lambda e: e.year)
     digests = render.edition_digests(result.articles, editions)
-    assert sorted(digests) == [2021, 2022, 2025]
+    assert {scope: sorted(d) for scope, d in digests.items()} == {s: [2021, 2022, 2025] for s in ("own", "claims", "pages")}
     assert render.edition_digests(list(result.articles), editions) == digests  # deterministic
     for p in result.articles:
         if p.classification.edition == 2025:
             p.source_key = "changed"
     changed = render.edition_digests(result.articles, editions)
-    assert changed[2021] == digests[2021] and changed[2022] != digests[2022] and changed[2025] != digests[2025]
+    differs = {scope: [y for y in (2021, 2022, 2025) if changed[scope][y] != digests[scope][y]] for scope in digests}
+    # 2022's pages link to 2025; its claims are checked against 2021, the edition held before it
+    assert differs == {"own": [2025], "claims": [2025], "pages": [2022, 2025]}
     for p in result.articles:
         if p.classification.edition == 2025:
             p.source_key = ""  # a record without a key: its edition is never taken from the cache
-    assert 2025 not in render.edition_digests(result.articles, editions)
+    keyless = render.edition_digests(result.articles, editions)
+    assert [2025 in keyless[scope] for scope in ("own", "claims", "pages")] == [False, False, False]
+    assert 2022 not in keyless["pages"] and 2022 in keyless["own"]
 
 
 def test_report_lists_each_other_figure_once_with_its_count() -> None:

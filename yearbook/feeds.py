@@ -134,7 +134,8 @@ def render_feeds(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[s
     kind = "feed" + hashlib.sha256(base.encode()).hexdigest()[:12]
     for e in ctx["editions"]:
         path = f"feeds/{e.year}.xml"
-        pages[path] = render.cached_page(ctx, kind, e.year, lambda year=e.year, path=path: edition_feed(year, path))
+        pages[path] = render.cached_page(ctx, kind, e.year, lambda year=e.year, path=path: edition_feed(year, path),
+                                         reads="own")
     # Material's language integration fetches sitemap.xml next to every <link rel="alternate"> in the
     # head, the feed links included; this small sitemap of the feeds answers it instead of a 404.
     urls = "".join(f"  <url><loc>{base}{path}</loc></url>\n" for path in sorted(pages))

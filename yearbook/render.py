@@ -256,7 +256,8 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
     # most of the report's cost, and an edit changes one edition's piece
     ctx["any_conflict"] = any(c.conflict for e in editions for c in e.metrics.values())
     ctx["edition_conflicts"] = lambda e: _text(cached_page(
-        ctx, "conflicts", e.year, lambda: env.get_template("report_conflicts.md.j2").render(**ctx, edition=e)))
+        ctx, "conflicts", e.year, lambda: env.get_template("report_conflicts.md.j2").render(**ctx, edition=e),
+        reads="own"))
     state = dict(ctx=ctx, env=env, root=root, result=result)
     pages: dict[str, str | bytes | Path] = {}
     for p in articles:
@@ -315,28 +316,32 @@ def _data_json(ctx: dict, **_: Any) -> dict[str, bytes]:
             article_meta.update({p.article.stem: _article_meta(p) for p in ctx["articles"]})
         return dataset.edition_json_text(e, article_meta)
 
-    entries = [_bytes(cached_page(ctx, "json", e.year, lambda e=e: entry(e))) for e in ctx["editions"]]
+    entries = [_bytes(cached_page(ctx, "json", e.year, lambda e=e: entry(e), reads="claims")) for e in ctx["editions"]]
     return {"data/editions.json": dataset.editions_json_file(entries)}
 
 
 def _data_csv(ctx: dict, **_: Any) -> dict[str, bytes]:
-    rows = [_bytes(cached_page(ctx, "csv", e.year, lambda e=e: dataset.edition_csv(e))) for e in ctx["editions"]]
+    rows = [_bytes(cached_page(ctx, "csv", e.year, lambda e=e: dataset.edition_csv(e), reads="own"))
+            for e in ctx["editions"]]
     return {"data/editions.csv": dataset.editions_csv_file(rows)}
 
 
 # --- the page cache: what one edition's articles make, kept between builds ----------------------
 
 
-def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[int, str]:
-    """Per edition, a digest of every input its pages and data entries are made from.
+def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[str, dict[int, str]]:
+    """Per edition and per what an output reads, a digest of every input it is made from.
 
     The per-edition outputs are most of the render at archive scale, and an edit touches one
-    edition. An edition's outputs are made from the records of its members (the articles assigned
+    edition. What an edition holds is made from the records of its members (the articles assigned
     to it or giving a figure or claim for it, and an override's article), each fixed by its cache
-    key, path, stem and other sources, in build order. They also read the edition shown before it
-    (the change column), the edition held before it (claims are checked against that one), the
-    next one (a link) and the list of editions (the English navigation). An edition with a member
-    that has no cache key (a read-only checkout) gets no digest and is rendered every time."""
+    key, path, stem and other sources, in build order. Outputs read more or less around it:
+    - "own": the edition alone (its CSV rows, its feed, its conflicts in the report);
+    - "claims": and the edition held before it, which its claims are checked against (JSON entry);
+    - "pages": and the editions shown before and after it (the change column, links) and the list
+      of editions (the English navigation): its Chinese and English pages.
+    An edition with a member that has no cache key (a read-only checkout) gets no digest where it
+    is read, and what reads it is rendered every time."""
     members: dict[int, list[str]] = {e.year: [] for e in editions}
     keyless: set[int] = set()
     for p in articles:  # in build order, which orders an edition's figures and claims
@@ -355,15 +360,21 @@ def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[
                     keyless.add(e.year)
     own = {year: hashlib.sha256("\n".join(lines).encode()).hexdigest() for year, lines in members.items()}
     years = [e.year for e in editions]
-    out = {}
+    out: dict[str, dict[int, str]] = {"own": {}, "claims": {}, "pages": {}}
     for i, year in enumerate(years):
-        around = [years[i - 1] if i else None, fair().previous_held(year), years[i + 1] if i + 1 < len(years) else None]
-        if keyless & {year, *around}:
-            continue
-        h = hashlib.sha256(f"{years}\t{around}".encode())
-        for y in (year, *around):
-            h.update(own.get(y, "-").encode() if y is not None else b"-")
-        out[year] = h.hexdigest()[:32]
+        held = fair().previous_held(year)
+        reads = {
+            "own": [year],
+            "claims": [year, held],
+            "pages": [year, years[i - 1] if i else None, held, years[i + 1] if i + 1 < len(years) else None],
+        }
+        for scope, read in reads.items():
+            if keyless & set(read):
+                continue
+            h = hashlib.sha256(f"{scope}\t{years if scope == 'pages' else ''}\t{read}".encode())
+            for y in read:
+                h.update(own.get(y, "-").encode() if y is not None else b"-")
+            out[scope][year] = h.hexdigest()[:32]
     return out
 
 
@@ -378,10 +389,11 @@ def _page_cache(cache_dir: Path | None) -> Path | None:
     return folder
 
 
-def cached_page(ctx: dict, kind: str, year: int, make: Any) -> str | Path:
+def cached_page(ctx: dict, kind: str, year: int, make: Any, reads: str = "pages") -> str | Path:
     """The stored output of this kind for the edition when its inputs are unchanged, else made now
-    (and stored): a stored page comes back as its file, which the writer links into docs/."""
-    folder, digest = ctx["page_cache"], ctx["edition_digests"].get(year)
+    (and stored): a stored page comes back as its file, which the writer links into docs/.
+    `reads`: which editions' inputs it is made from (see edition_digests)."""
+    folder, digest = ctx["page_cache"], ctx["edition_digests"][reads].get(year)
     if folder is None or digest is None:
         return make()
     path = folder / f"{kind}-{year}-{digest}"
@@ -404,11 +416,11 @@ def _bytes(page: str | Path) -> bytes:
     return page.read_bytes() if isinstance(page, Path) else page.encode("utf-8")
 
 
-def _prune(folder: Path | None, digests: dict[int, str]) -> None:
+def _prune(folder: Path | None, digests: dict[str, dict[int, str]]) -> None:
     """Keep only this build's entries: the cache holds one generation of edition outputs."""
     if folder is None:
         return
-    wanted = set(digests.values())
+    wanted = {digest for scope in digests.values() for digest in scope.values()}
     for path in folder.iterdir():
         if path.name.rsplit("-", 1)[-1] not in wanted:
             path.unlink(missing_ok=True)
