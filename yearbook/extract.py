@@ -491,11 +491,11 @@ def _match_metric(part: Part, n: Number, prev_end: int, next_start: int) -> Metr
     for metric in _numeric_by_unit().get(n.unit or "", ()):
         rec = metric.recognition
         assert rec is not None
-        if rec.exclude and any(w in clause for w in rec.exclude):
+        if rec.exclude and _vocab_re(rec.exclude).search(clause):
             continue
-        if rec.requires and not any(w in clause for w in rec.requires):
+        if rec.requires and not _vocab_re(rec.requires).search(clause):
             continue
-        if rec.exclude_sentence and any(w in part.sent[: part.offset + n.start] for w in rec.exclude_sentence):
+        if rec.exclude_sentence and _vocab_re(rec.exclude_sentence).search(part.sent, 0, part.offset + n.start):
             continue
         candidates.append((metric, True))
     if not candidates:
