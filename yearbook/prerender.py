@@ -178,13 +178,14 @@ PRERENDERED = "yb-prerendered.html"  # in overrides/: {{ yb_prerendered(page) }}
 
 def render_templates(env: Any, config: Any, files: Files, nav: Any, out: Path) -> int:
     """Render every documentation page's theme template on all cores; return how many."""
-    pages = [f for f in files.documentation_pages() if f.page is not None]
+    doc_files = files.documentation_pages()  # once: a list of every page, asked for by every page's context
+    pages = [f for f in doc_files if f.page is not None]
     jobs = os.cpu_count() or 1
     if jobs < 2 or len(pages) < PARALLEL_THRESHOLD:
         return 0
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    _STATE.update(env=env, config=config, files=files, nav=nav, out=out)
+    _STATE.update(env=env, config=config, files=files, doc_files=doc_files, nav=nav, out=out)
     uris = [f.src_uri for f in pages]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         done = list(pool.map(_render_template, uris, chunksize=8))
@@ -205,7 +206,8 @@ def _render_template(src_uri: str) -> bool:
     page = files.get_file_from_path(src_uri).page
     page.active = True
     try:
-        context = get_context(nav, files.documentation_pages(), config, page)
+        # computed per page, the list made rendering quadratic: 36 % of `mkdocs build` at 10,000 articles
+        context = get_context(nav, _STATE["doc_files"], config, page)
         template = env.get_template(page.meta.get("template", "main.html"))
         context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
         _html_path(src_uri).write_text(template.render(context), encoding="utf-8")
