@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .records import Choice, ClaimCheck, Edition, Figure
@@ -19,7 +20,7 @@ CSV_FIELDS = (
 )
 
 
-def _published(fg: Figure, article_meta: dict[str, dict]) -> str | None:
+def _published(fg: Figure, article_meta: Mapping[str, dict]) -> str | None:
     if fg.published:
         return fg.published
     meta = article_meta.get(fg.article) or {}
@@ -27,7 +28,7 @@ def _published(fg: Figure, article_meta: dict[str, dict]) -> str | None:
     return str(value) if value else None
 
 
-def _figure_json(fg: Figure, article_meta: dict[str, dict]) -> dict[str, Any]:
+def _figure_json(fg: Figure, article_meta: Mapping[str, dict]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in FIGURE_FIELDS:
         out[name] = _published(fg, article_meta) if name == "published" else getattr(fg, name)
@@ -36,7 +37,7 @@ def _figure_json(fg: Figure, article_meta: dict[str, dict]) -> dict[str, Any]:
     return out
 
 
-def _choice_json(choice: Choice, article_meta: dict[str, dict]) -> dict[str, Any]:
+def _choice_json(choice: Choice, article_meta: Mapping[str, dict]) -> dict[str, Any]:
     out = _figure_json(choice.chosen, article_meta)
     out["reason"] = choice.reason
     out["edited"] = choice.edited
@@ -61,12 +62,12 @@ def _claim_json(check: ClaimCheck) -> dict[str, Any]:
     }
 
 
-def editions_json(editions: list[Edition], article_meta: dict[str, dict]) -> dict:
+def editions_json(editions: list[Edition], article_meta: Mapping[str, dict]) -> dict:
     """The issue-2 JSON shape: {"editions": [{"year", "articles", "metrics", "claims", "firsts"}]}."""
     return {"editions": [edition_json(ed, article_meta) for ed in sorted(editions, key=lambda e: e.year)]}
 
 
-def edition_json(ed: Edition, article_meta: dict[str, dict]) -> dict:
+def edition_json(ed: Edition, article_meta: Mapping[str, dict]) -> dict:
     """One edition's entry of editions.json (cached on its own: see render.edition_digests)."""
     return {
         "year": ed.year,
@@ -77,7 +78,7 @@ def edition_json(ed: Edition, article_meta: dict[str, dict]) -> dict:
     }
 
 
-def edition_json_text(ed: Edition, article_meta: dict[str, dict]) -> str:
+def edition_json_text(ed: Edition, article_meta: Mapping[str, dict]) -> str:
     """One entry as it appears in the file. Compact: with indent Python falls back to its slow
     pure-Python encoder, and the file is ~6 MB at 1,000 articles (every figure keeps its quote)."""
     return json.dumps(edition_json(ed, article_meta), ensure_ascii=False, separators=(",", ":"))

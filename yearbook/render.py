@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import re
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta, timezone
@@ -308,15 +309,31 @@ def _zh_pages(ctx: dict, env: jinja2.Environment, **_: Any) -> dict[str, str | P
     return pages
 
 
+class _ArticleMeta(Mapping):
+    """Each article's entry made when an edition's JSON first asks for it: after one edit, one or
+    two editions are re-made, and making all 10,000 entries up front was most of their cost."""
+
+    def __init__(self, by_stem: dict[str, Processed]) -> None:
+        self._by_stem = by_stem
+        self._made: dict[str, dict] = {}
+
+    def __getitem__(self, stem: str) -> dict:
+        made = self._made.get(stem)
+        if made is None:
+            made = self._made[stem] = _article_meta(self._by_stem[stem])
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_stem)
+
+    def __len__(self) -> int:
+        return len(self._by_stem)
+
+
 def _data_json(ctx: dict, **_: Any) -> dict[str, bytes]:
-    article_meta: dict[str, dict] = {}
-
-    def entry(e: Edition) -> str:
-        if not article_meta:
-            article_meta.update({p.article.stem: _article_meta(p) for p in ctx["articles"]})
-        return dataset.edition_json_text(e, article_meta)
-
-    entries = [_bytes(cached_page(ctx, "json", e.year, lambda e=e: entry(e), reads="claims")) for e in ctx["editions"]]
+    article_meta = _ArticleMeta(ctx["by_stem"])
+    entries = [_bytes(cached_page(ctx, "json", e.year, lambda e=e: dataset.edition_json_text(e, article_meta),
+                                  reads="claims")) for e in ctx["editions"]]
     return {"data/editions.json": dataset.editions_json_file(entries)}
 
 
