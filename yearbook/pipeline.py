@@ -141,8 +141,9 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
             f"({len(processed) - len(on_topic)} not about the fair), {len(skipped)} skipped; "
             f"{len(editions)} editions; {len(result.warnings)} warnings"
         )
-        pages = render.render_site(result, root)
-        result.written, result.deleted = writer.commit(pages, docs_dir)
+        generation = writer.Generation(docs_dir)
+        render.render_site(result, root, emit=generation.add)
+        result.written, result.deleted = generation.publish()
         _drop_other_caches(cache_dir)
         result.seconds = time.perf_counter() - started
         result.summary += f"; {result.written} files written, {result.deleted} removed in {result.seconds:.2f} s"

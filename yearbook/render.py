@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta, timezone
@@ -224,8 +224,13 @@ def _environment(root: Path) -> jinja2.Environment:
     return environment(root)
 
 
-def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
-    """All generated files, keyed by their path relative to docs/."""
+def render_site(result: BuildResult, root: Path,
+                emit: Callable[[dict[str, bytes | Path]], None] | None = None) -> dict[str, bytes | Path]:
+    """All generated files, keyed by their path relative to docs/: returned, or given to `emit` a
+    batch at a time as they are ready (the writer links the article pages while the pages about
+    all editions render on the other cores)."""
+    out: dict[str, bytes | Path] = {}
+    emit = emit or out.update
     _qualifiers_with.cache_clear()  # data files may have changed under `mkdocs serve`
     _environment.cache_clear()
     env = environment(root)
@@ -270,21 +275,30 @@ def render_site(result: BuildResult, root: Path) -> dict[str, bytes]:
         _STATE.update(state)
         try:  # forked workers inherit the context as it is: nothing to send but the group's number
             with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
-                for part in pool.map(_render_group, range(len(_GROUPS))):
-                    pages.update(part)
+                parts = pool.map(_render_group, range(len(_GROUPS)))
+                emit(_encoded(pages))
+                for part in parts:
+                    emit(_encoded(part))
         finally:
             _STATE.clear()
     else:
         for group in _GROUPS:
             for job in group:
                 pages.update(job(**state))
+        emit(_encoded(pages))
     _prune(ctx["page_cache"], ctx["edition_digests"])
-    out: dict[str, bytes | Path] = {}
-    for key in list(pages):  # encode page by page, freeing each text as we go: at 10,000 articles
-        text = pages.pop(key)  # the site would otherwise sit in memory twice
-        out[key] = text.encode("utf-8") if isinstance(text, str) else text
     for p in articles:
         p.page = ""
+    return out
+
+
+def _encoded(pages: dict[str, str | bytes | Path]) -> dict[str, bytes | Path]:
+    """Texts as bytes, freeing each text as we go: at 10,000 articles the site would otherwise
+    sit in memory twice."""
+    out: dict[str, bytes | Path] = {}
+    for key in list(pages):
+        text = pages.pop(key)
+        out[key] = text.encode("utf-8") if isinstance(text, str) else text
     return out
 
 

@@ -45,66 +45,87 @@ def store_for(docs_dir: Path) -> Path:
 
 
 def commit(pages: dict[str, bytes | Path], docs_dir: Path) -> tuple[int, int]:
-    """Make the generated part of docs_dir equal to pages; return (files written, files removed).
+    """Make the generated part of docs_dir equal to pages; return (files written, files removed)."""
+    generation = Generation(docs_dir)
+    generation.add(pages)
+    return generation.publish()
+
+
+class Generation:
+    """The next generation of the generated pages: filled piece by piece (the article pages can go
+    in while the pages about all editions are still rendering on the other cores), then published
+    with one atomic step. Nothing a reader sees changes before publish().
 
     A page is its bytes, or a file that already holds them (an article page in the build cache),
     which is linked rather than copied."""
-    bad = [rel for rel in pages if _unsafe(rel)]
-    if bad:
-        raise ValueError(f"refusing to write outside the generated part of docs/: {bad[:3]}")
-    store = store_for(docs_dir)
-    store.mkdir(parents=True, exist_ok=True)
-    current = store / "current"
-    previous = current.resolve() if current.is_symlink() and current.resolve().is_dir() else None
-    for stale in store.glob("gen-*"):  # leftovers of an interrupted build
-        if stale != previous:
-            shutil.rmtree(stale, ignore_errors=True)
 
-    number = int(previous.name.split("-")[1]) + 1 if previous else 1
-    new = store / f"gen-{number}"
-    new_dir, old_dir = str(new), str(previous) if previous else None
-    linked_before = _links_made(previous)
-    linked_now: dict[str, str] = {}
-    written = 0
-    made: set[str] = set()
-    for rel in sorted(pages):  # plain strings: at 10,000 pages, pathlib's parsing cost a third of the loop
-        data = pages[rel]
-        target = os.path.join(new_dir, rel)
-        folder = os.path.dirname(target)
-        if folder not in made:  # one mkdir per folder, not per page: 10,000 pages share 15
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        if isinstance(data, Path):
-            linked_now[rel] = source = str(data)
-        old = os.path.join(old_dir, rel) if old_dir else None
-        if old is not None and isinstance(data, Path) and linked_before.get(rel) == source and _try_link(old, target):
-            continue  # the same cached page as last time: a cache file never changes its bytes
-        if old is not None and _same(old, data):
-            os.link(old, target)
+    def __init__(self, docs_dir: Path) -> None:
+        self.docs_dir = docs_dir
+        self.store = store = store_for(docs_dir)
+        store.mkdir(parents=True, exist_ok=True)
+        current = store / "current"
+        self.previous = previous = current.resolve() if current.is_symlink() and current.resolve().is_dir() else None
+        for stale in store.glob("gen-*"):  # leftovers of an interrupted build
+            if stale != previous:
+                shutil.rmtree(stale, ignore_errors=True)
+        number = int(previous.name.split("-")[1]) + 1 if previous else 1
+        self.new = store / f"gen-{number}"
+        self.new.mkdir()
+        self.linked_before = _links_made(previous)
+        self.linked_now: dict[str, str] = {}
+        self.pages: set[str] = set()
+        self.written = 0
+        self._made: set[str] = set()
+
+    def add(self, pages: dict[str, bytes | Path]) -> None:
+        bad = [rel for rel in pages if _unsafe(rel) or rel in self.pages]
+        if bad:
+            raise ValueError(f"refusing to write outside the generated part of docs/, or twice: {bad[:3]}")
+        self.pages.update(pages)
+        new_dir, old_dir = str(self.new), str(self.previous) if self.previous else None
+        for rel in sorted(pages):  # plain strings: at 10,000 pages, pathlib's parsing cost a third of the loop
+            data = pages[rel]
+            target = os.path.join(new_dir, rel)
+            folder = os.path.dirname(target)
+            if folder not in self._made:  # one mkdir per folder, not per page: 10,000 pages share 15
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
             if isinstance(data, Path):
-                _share_inode(old, source)
-        elif isinstance(data, Path):
-            _link_or_copy(source, target)
-            written += 1
-        else:
-            with open(target, "wb") as fh:
-                fh.write(data)
-            written += 1
-    write_atomic(new / _LINKS, json.dumps(linked_now, sort_keys=True).encode("utf-8"))
-    removed = 0
-    if previous:
-        removed = sum(1 for rel in _files(previous) if rel not in pages and rel != _LINKS)
+                self.linked_now[rel] = source = str(data)
+            old = os.path.join(old_dir, rel) if old_dir else None
+            if (old is not None and isinstance(data, Path) and self.linked_before.get(rel) == source
+                    and _try_link(old, target)):
+                continue  # the same cached page as last time: a cache file never changes its bytes
+            if old is not None and _same(old, data):
+                os.link(old, target)
+                if isinstance(data, Path):
+                    _share_inode(old, source)
+            elif isinstance(data, Path):
+                _link_or_copy(source, target)
+                self.written += 1
+            else:
+                with open(target, "wb") as fh:
+                    fh.write(data)
+                self.written += 1
 
-    tmp = store / f"current.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(new.name)
-    os.replace(tmp, current)  # the one atomic step that publishes the new build
-    roots = {_root_of(rel) for rel in pages}
-    for root in GENERATED:  # the links rarely change: only when a kind of page appears or goes
-        _link(docs_dir / root, current / root, wanted=root in roots)
-    if previous:
-        shutil.rmtree(previous, ignore_errors=True)
-    return written, removed
+    def publish(self) -> tuple[int, int]:
+        """Show this generation in docs/; return (files written, files removed)."""
+        previous, new, store = self.previous, self.new, self.store
+        write_atomic(new / _LINKS, json.dumps(self.linked_now, sort_keys=True).encode("utf-8"))
+        removed = 0
+        if previous:
+            removed = sum(1 for rel in _files(previous) if rel not in self.pages and rel != _LINKS)
+        current = store / "current"
+        tmp = store / f"current.{os.getpid()}.tmp"
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(new.name)
+        os.replace(tmp, current)  # the one atomic step that publishes the new build
+        roots = {_root_of(rel) for rel in self.pages}
+        for root in GENERATED:  # the links rarely change: only when a kind of page appears or goes
+            _link(self.docs_dir / root, current / root, wanted=root in roots)
+        if previous:
+            shutil.rmtree(previous, ignore_errors=True)
+        return self.written, removed
 
 
 def write_atomic(path: Path, data: bytes) -> None:
