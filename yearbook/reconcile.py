@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -137,9 +138,16 @@ def _date_key(fg: Figure) -> tuple[str, str]:
 
 def _specific(fg: Figure) -> tuple[int, int]:
     """Unhedged before hedged, then more significant digits (480余 beats 近500)."""
-    hedged = 1 if fg.qualifier else 0
-    digits = str(fg.value).replace(".", "").strip("0") if isinstance(fg.value, (int, float)) else ""
-    return (hedged, -len(digits))
+    value = fg.value
+    digits = _digits(type(value), value) if isinstance(value, (int, float)) else 0
+    return (1 if fg.qualifier else 0, -digits)
+
+
+@lru_cache(maxsize=4096)
+def _digits(kind: type, value: int | float) -> int:
+    """(keyed by type too: True == 1.) At 10,000 articles an edition ranks 150,000 figures that
+    repeat a few hundred values."""
+    return len(str(value).replace(".", "").strip("0"))
 
 
 def _ranked(figs: list[Figure]) -> list[Figure]:
@@ -197,10 +205,15 @@ def _choose(figs: list[Figure], override: Override | None) -> Choice:
     )
 
 
-def _keys(fg: Figure, mdef: MetricDef | None) -> list[str]:
-    if mdef is None or mdef.recognition is None or not mdef.recognition.scopes or fg.scope is None:
-        return [fg.metric]
-    return [f"{fg.metric}@{fg.scope}"]
+def _key(fg: Figure, scoped: frozenset[str]) -> str:
+    """The metric, or metric@scope for a metric compared scope by scope (`scoped`: _scoped())."""
+    if fg.scope is None or fg.metric not in scoped:
+        return fg.metric
+    return f"{fg.metric}@{fg.scope}"
+
+
+def _scoped(defs: dict[str, MetricDef]) -> frozenset[str]:
+    return frozenset(mid for mid, d in defs.items() if d.recognition is not None and d.recognition.scopes)
 
 
 def _metric_order() -> dict[str, int]:
@@ -235,9 +248,12 @@ def reconcile(
     for stem in sorted(assignments):
         edition(assignments[stem]).articles.append(stem)
     grouped: dict[int, dict[str, list[Figure]]] = {}
+    scoped = _scoped(defs)
     for fg in figures:
-        for key in _keys(fg, defs.get(fg.metric)):
-            grouped.setdefault(fg.edition, {}).setdefault(key, []).append(fg)
+        per_key = grouped.get(fg.edition)
+        if per_key is None:
+            per_key = grouped[fg.edition] = {}
+        per_key.setdefault(_key(fg, scoped), []).append(fg)
     by_override = {(o.edition, _override_key(o)): o for o in overrides}
     for year, metric in by_override:
         grouped.setdefault(year, {}).setdefault(metric, [])
