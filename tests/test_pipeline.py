@@ -83,3 +83,19 @@ def test_a_data_change_starts_a_new_cache_and_drops_the_old_one(tmp_path: Path) 
     [new] = caches()
     assert new != old
     assert read_tree(project / "docs") == first  # published pages survive their cache (hard links)
+
+
+def test_an_index_written_in_the_background_is_complete(tmp_path: Path, counted: dict[str, list[str]]) -> None:
+    """With many shards to write and two cores, a forked child writes the index while the corpus
+    stages run; the build waits for it, so the next build opens nothing."""
+    project = copy_project(tmp_path / "p")
+    seeds = sorted((project / "seeds").iterdir())
+    for i in range(60):
+        seed = seeds[i % len(seeds)]
+        (project / "seeds" / f"copy{i:02d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\n{i}\n".encode())
+    pipeline.build(project, quiet=True, jobs=2)
+    shards = list(pipeline._cache_dir(project).glob("index-*.pickle"))
+    assert len(shards) >= pipeline._INDEX_SHARDS // 4  # enough shards that the child wrote them
+    counted["read"].clear(), counted["process"].clear()
+    pipeline.build(project, quiet=True, jobs=2)
+    assert counted == {"read": [], "process": []}
