@@ -29,9 +29,10 @@ def _published(fg: Figure, article_meta: Mapping[str, dict]) -> str | None:
 
 
 def _figure_json(fg: Figure, article_meta: Mapping[str, dict]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in FIGURE_FIELDS:
-        out[name] = _published(fg, article_meta) if name == "published" else getattr(fg, name)
+    fields = vars(fg)  # read directly: 150,000 figures at 10,000 articles
+    out = {name: fields[name] for name in FIGURE_FIELDS}
+    if not out["published"]:
+        out["published"] = _published(fg, article_meta)
     if isinstance(out["value"], list):
         out["value"] = list(out["value"])
     return out
@@ -119,13 +120,14 @@ def edition_csv(ed: Edition) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     for key, choice in ed.metrics.items():
         rows = [(True, choice.chosen)] + [(False, fg) for fg in choice.alternatives]
+        conflict = _cell(choice.conflict)
         for chosen, fg in rows:
+            # the text fields are str or None, which the csv module writes as they are and as ""
             writer.writerow(
                 [
-                    ed.year, key, _cell(chosen), _cell(fg.value), _cell(fg.unit), _cell(fg.qualifier),
-                    _cell(fg.text), _cell(fg.article), _cell(fg.published), _cell(fg.scope), _cell(fg.stage),
-                    _cell(fg.as_of), _cell(fg.retrospective), _cell(choice.edited and chosen),
-                    _cell(choice.conflict), choice.reason if chosen else "", fg.quote,
+                    ed.year, key, _cell(chosen), _cell(fg.value), fg.unit, fg.qualifier, fg.text, fg.article,
+                    fg.published, fg.scope, fg.stage, fg.as_of, _cell(fg.retrospective),
+                    _cell(choice.edited and chosen), conflict, choice.reason if chosen else "", fg.quote,
                 ]
             )
     return buf.getvalue()
