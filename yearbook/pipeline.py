@@ -217,7 +217,9 @@ def process(source: Source, root: Path) -> Processed:
             Diagnostic(source.path, "warning", f"is not about the fair ({classification.reason})",
                        "published as an article without an edition; no figures taken from it")
         )
-    processed = Processed(article, classification, figures, claims, firsts, topics.tag(article))
+    counted = topics.counts(article.text)
+    processed = Processed(article, classification, figures, claims, firsts, topics.tag(article, counted),
+                          topic_counts=counted)
     processed.page = render.article_page(processed, root)
     return processed
 
@@ -421,9 +423,8 @@ def slim(p: Processed) -> Processed:
     text is computed here, once, in the worker."""
     a = p.article
     p.text_chars = len(a.text)
-    p.topic_counts = topics.counts(a.text)
     p.lead = feeds.lead(a.text)
-    p.fingerprint = hashlib.sha1(_NOT_TEXT.sub("", a.text).encode()).hexdigest()
+    p.fingerprint = hashlib.sha1("".join(_WORDS.findall(a.text)).encode()).hexdigest()
     p.has_words = bool(re.search(r"\w", a.text)) or bool(a.images)
     p.article = replace(a, body_markdown="", text="")
     return p
@@ -515,7 +516,7 @@ def _drop_unusable(processed: list[Processed], diagnostics: list[Diagnostic]) ->
     return out
 
 
-_NOT_TEXT = re.compile(r"[^\w]+")
+_WORDS = re.compile(r"\w+")  # joined, the text without punctuation or spaces (findall: faster than sub)
 
 
 def _merge_duplicates(processed: list[Processed], seed_dir: Path,

@@ -30,10 +30,12 @@ def count(topic: Topic, text: str) -> int:
     return sum(text.count(term) for term in topic.terms)
 
 
-def tag(article: Article) -> list[str]:
-    """The zh labels of the topics an article mentions, in data-file order."""
-    text = f"{article.title}\n{article.text}"
-    return [t.zh for t in load() if count(t, text)]
+def tag(article: Article, counted: dict[str, int] | None = None) -> list[str]:
+    """The zh labels of the topics an article mentions (title or text), in data-file order.
+    `counted`: counts() of the text, when the caller has it (then only the title is searched)."""
+    if counted is None:
+        counted = counts(article.text)
+    return [t.zh for t in load() if t.id in counted or count(t, article.title)]
 
 
 def counts(text: str) -> dict[str, int]:
