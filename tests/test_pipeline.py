@@ -99,3 +99,26 @@ def test_an_index_written_in_the_background_is_complete(tmp_path: Path, counted:
     counted["read"].clear(), counted["process"].clear()
     pipeline.build(project, quiet=True, jobs=2)
     assert counted == {"read": [], "process": []}
+
+
+def test_a_build_on_two_cores_writes_what_a_build_on_one_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker pools (articles, then the pages about all editions, while the writer links the
+    article pages) and the index written by a child give the same docs/ as one process does."""
+    from yearbook import render
+
+    def project(where: Path) -> Path:
+        p = copy_project(where)
+        seeds = sorted((p / "seeds").iterdir())
+        for i in range(40):
+            seed = seeds[i % len(seeds)]
+            (p / "seeds" / f"copy{i:02d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\n第{i}段。\n".encode())
+        return p
+
+    one = project(tmp_path / "one")
+    pipeline.build(one, quiet=True, jobs=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(render, "PARALLEL_THRESHOLD", 1)
+    two = project(tmp_path / "two")
+    result = pipeline.build(two, quiet=True, jobs=2)
+    assert len(result.articles) == 45
+    assert read_tree(two / "docs") == read_tree(one / "docs")
