@@ -107,6 +107,7 @@ _NH3 = nh3.Cleaner(
     link_rel="noopener noreferrer nofollow",
     strip_comments=True,
 )
+_TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})  # built once, not per title
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1430,7 +1431,7 @@ def _t2s(s: str) -> str:
 def clean_title(title: str) -> str:
     """A title is text: markup in it is dropped (with script/style content), entities decoded,
     and it gets the same typography as the body (double spaces, ASCII punctuation)."""
-    text = html.unescape(nh3.clean(title or "", tags=set(), clean_content_tags={"script", "style"}))
+    text = html.unescape(_TEXT_ONLY.clean(title or ""))
     return plain(normalise(_PUA_RE.sub("", text)))
 
 
