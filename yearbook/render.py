@@ -289,6 +289,7 @@ def render_site(result: BuildResult, root: Path,
     _prune(ctx["page_cache"], ctx["edition_digests"])
     for p in articles:
         p.page = ""
+    ctx.clear()  # its closures refer to it: as a cycle it held every record until the cyclic collector ran
     return out
 
 
