@@ -125,7 +125,13 @@ def _numeric_by_unit() -> dict[str, tuple[MetricDef, ...]]:
 # A sentence and its end mark (findall with it is faster than split at a look-behind; empty pieces
 # are dropped by the caller either way)
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
-_PART_SPLIT = re.compile(r"(?<=[；;])")
+_PART_MARKS = "；;"
+_PART_SPLIT = re.compile(f"(?<=[{_PART_MARKS}])")
+
+
+def _parts_of(sentence: str) -> list[str]:
+    """The ；-delimited pieces (most sentences have none: no regex pass for them)."""
+    return _PART_SPLIT.split(sentence) if any(m in sentence for m in _PART_MARKS) else [sentence]
 
 
 @dataclass
@@ -156,8 +162,8 @@ def _split(text: str) -> list[list[Part]]:
         if len(osents) != len(nsents):
             osents = nsents
         for ns, os_ in zip(nsents, osents, strict=False):
-            nparts = _PART_SPLIT.split(ns)
-            oparts = _PART_SPLIT.split(os_)
+            nparts = _parts_of(ns)
+            oparts = _parts_of(os_)
             if len(nparts) != len(oparts):
                 oparts = nparts
             parts: list[Part] = []
