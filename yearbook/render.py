@@ -264,32 +264,34 @@ def render_site(result: BuildResult, root: Path,
     ctx["edition_conflicts"] = lambda e: _text(cached_page(
         ctx, "conflicts", e.year, lambda: env.get_template("report_conflicts.md.j2").render(**ctx, edition=e),
         reads="own"))
-    state = dict(ctx=ctx, env=env, root=root, result=result)
-    pages: dict[str, str | bytes | Path] = {}
-    for p in articles:
-        # a duplicate's sources are known only once the whole corpus is read
-        pages[f"{article_url(p)}.md"] = p.page or Path(p.page_file)  # rendered by the worker
-    for name, svg in chart_files.items():
-        pages[f"assets/charts/{name}"] = svg
-    if len(articles) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        _STATE.update(state)
-        try:  # forked workers inherit the context as it is: nothing to send but the group's number
-            with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
-                parts = pool.map(_render_group, range(len(_GROUPS)))
-                emit(_encoded(pages))
-                for part in parts:
-                    emit(_encoded(part))
-        finally:
-            _STATE.clear()
-    else:
-        for group in _GROUPS:
-            for job in group:
-                pages.update(job(**state))
-        emit(_encoded(pages))
-    _prune(ctx["page_cache"], ctx["edition_digests"])
-    for p in articles:
-        p.page = ""
-    ctx.clear()  # its closures refer to it: as a cycle it held every record until the cyclic collector ran
+    try:
+        state = dict(ctx=ctx, env=env, root=root, result=result)
+        pages: dict[str, str | bytes | Path] = {}
+        for p in articles:
+            # a duplicate's sources are known only once the whole corpus is read
+            pages[f"{article_url(p)}.md"] = p.page or Path(p.page_file)  # rendered by the worker
+        for name, svg in chart_files.items():
+            pages[f"assets/charts/{name}"] = svg
+        if len(articles) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            _STATE.update(state)
+            try:  # forked workers inherit the context as it is: nothing to send but the group's number
+                with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+                    parts = pool.map(_render_group, range(len(_GROUPS)))
+                    emit(_encoded(pages))
+                    for part in parts:
+                        emit(_encoded(part))
+            finally:
+                _STATE.clear()
+        else:
+            for group in _GROUPS:
+                for job in group:
+                    pages.update(job(**state))
+            emit(_encoded(pages))
+        _prune(ctx["page_cache"], ctx["edition_digests"])
+        for p in articles:
+            p.page = ""
+    finally:  # the closures in ctx refer to it: left as a cycle, it would hold every record of the
+        ctx.clear()  # build until the cyclic collector ran (never, for what the next build freezes)
     return out
 
 
