@@ -31,7 +31,7 @@ def is_generated(rel: str) -> bool:
 
 
 def _root_of(rel: str) -> str:
-    return next(g for g in GENERATED if rel == g or rel.startswith(g + "/"))
+    return next(g for g, folder in zip(GENERATED, _FOLDERS, strict=True) if rel == g or rel.startswith(folder))
 
 
 def _unsafe(rel: str) -> bool:
