@@ -135,3 +135,17 @@ def test_builds_in_one_process_do_not_keep_each_others_garbage(tmp_path: Path) -
         pipeline.build(project, quiet=True)
         counts.append(len(gc.get_objects()))
     assert counts[3] - counts[1] < 200, counts  # with render's context left as a cycle: ~1,100 more per build
+
+
+def test_a_failed_background_index_is_reported_and_the_build_stands(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_project(tmp_path / "p")
+    seeds = sorted((project / "seeds").iterdir())
+    for i in range(60):
+        seed = seeds[i % len(seeds)]
+        (project / "seeds" / f"copy{i:02d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\n{i}\n".encode())
+    monkeypatch.setattr(pipeline, "_save_index", lambda *args: os._exit(3))  # runs in the forked child
+    result = pipeline.build(project, quiet=True, jobs=2)
+    assert len(result.articles) == 65
+    assert "the cache index could not be written (exit code 3)" in capsys.readouterr().err
+    assert not list(pipeline._cache_dir(project).glob("index-*.pickle"))

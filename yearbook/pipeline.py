@@ -307,7 +307,7 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
             # through reconcile: a forked child writes them from its copy of the heap instead
             writing = multiprocessing.get_context("fork").Process(target=_save_index, args=(cache_dir, rows, dirty))
             writing.start()
-            at_end.callback(writing.join)
+            at_end.callback(_index_written, writing)
         else:
             _save_index(cache_dir, rows, dirty)
     return [results[path] for path in paths]
@@ -393,6 +393,14 @@ def _load_index(cache_dir: Path) -> dict[str, IndexRow]:
     return index
 
 
+def _index_written(writing: multiprocessing.process.BaseProcess) -> None:
+    """Wait for the child writing the index; say so if it failed (the build itself stands)."""
+    writing.join()
+    if writing.exitcode:
+        print(f"warning: the cache index could not be written (exit code {writing.exitcode}): "
+              "the next build reads every seed file again", file=sys.stderr)
+
+
 def _save_index(cache_dir: Path, index: dict[str, IndexRow], shards: set[int]) -> None:
     rows: dict[int, dict[str, IndexRow]] = {i: {} for i in shards}
     for rel, row in index.items():
@@ -428,7 +436,7 @@ def slim(p: Processed) -> Processed:
     p.text_chars = len(a.text)
     p.lead = feeds.lead(a.text)
     p.fingerprint = hashlib.sha1("".join(_WORDS.findall(a.text)).encode()).hexdigest()
-    p.has_words = bool(re.search(r"\w", a.text)) or bool(a.images)
+    p.has_words = bool(_WORDS.search(a.text)) or bool(a.images)
     p.article = replace(a, body_markdown="", text="")
     return p
 
