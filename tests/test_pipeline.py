@@ -30,6 +30,16 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return calls
 
 
+def with_copies(project: Path, n: int) -> Path:
+    """The project with n more seeds: copies of the five, each made distinct by a last paragraph
+    (enough files for the worker pools and for the index to span many shards)."""
+    seeds = sorted((project / "seeds").iterdir())
+    for i in range(n):
+        seed = seeds[i % len(seeds)]
+        (project / "seeds" / f"copy{i:02d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\n第{i}段。\n".encode())
+    return project
+
+
 def test_unchanged_files_are_not_opened(tmp_path: Path, counted: dict[str, list[str]]) -> None:
     project = copy_project(tmp_path / "p")
     pipeline.build(project, quiet=True)
@@ -88,11 +98,7 @@ def test_a_data_change_starts_a_new_cache_and_drops_the_old_one(tmp_path: Path) 
 def test_an_index_written_in_the_background_is_complete(tmp_path: Path, counted: dict[str, list[str]]) -> None:
     """With many shards to write and two cores, a forked child writes the index while the corpus
     stages run; the build waits for it, so the next build opens nothing."""
-    project = copy_project(tmp_path / "p")
-    seeds = sorted((project / "seeds").iterdir())
-    for i in range(60):
-        seed = seeds[i % len(seeds)]
-        (project / "seeds" / f"copy{i:02d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\n{i}\n".encode())
+    project = with_copies(copy_project(tmp_path / "p"), 60)
     pipeline.build(project, quiet=True, jobs=2)
     shards = list(pipeline._cache_dir(project).glob("index-*.pickle"))
     assert len(shards) >= pipeline._INDEX_SHARDS // 4  # enough shards that the child wrote them
@@ -106,19 +112,11 @@ def test_a_build_on_two_cores_writes_what_a_build_on_one_does(tmp_path: Path, mo
     article pages) and the index written by a child give the same docs/ as one process does."""
     from yearbook import render
 
-    def project(where: Path) -> Path:
-        p = copy_project(where)
-        seeds = sorted((p / "seeds").iterdir())
-        for i in range(40):
-            seed = seeds[i % len(seeds)]
-            (p / "seeds" / f"copy{i:02d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\n第{i}段。\n".encode())
-        return p
-
-    one = project(tmp_path / "one")
+    one = with_copies(copy_project(tmp_path / "one"), 40)
     pipeline.build(one, quiet=True, jobs=1)
     monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(render, "PARALLEL_THRESHOLD", 1)
-    two = project(tmp_path / "two")
+    two = with_copies(copy_project(tmp_path / "two"), 40)
     result = pipeline.build(two, quiet=True, jobs=2)
     assert len(result.articles) == 45
     assert read_tree(two / "docs") == read_tree(one / "docs")
@@ -139,11 +137,7 @@ def test_builds_in_one_process_do_not_keep_each_others_garbage(tmp_path: Path) -
 
 def test_a_failed_background_index_is_reported_and_the_build_stands(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    project = copy_project(tmp_path / "p")
-    seeds = sorted((project / "seeds").iterdir())
-    for i in range(60):
-        seed = seeds[i % len(seeds)]
-        (project / "seeds" / f"copy{i:02d}-{seed.name}").write_bytes(seed.read_bytes() + f"\n\n{i}\n".encode())
+    project = with_copies(copy_project(tmp_path / "p"), 60)
     monkeypatch.setattr(pipeline, "_save_index", lambda *args: os._exit(3))  # runs in the forked child
     result = pipeline.build(project, quiet=True, jobs=2)
     assert len(result.articles) == 65
