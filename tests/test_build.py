@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from yearbook import pipeline
+from yearbook import pipeline, render
 
 from .conftest import copy_project
 
@@ -161,3 +161,29 @@ def test_claims_are_checked_and_flagged_on_compare(tmp_path):
     assert "✘ 说法不符：比上届增加20场" in compare
     edition = (project / "docs" / "years" / "2022.md").read_text(encoding="utf-8")
     assert "✘ 不符" in edition and "✔ 相符" in edition
+
+
+def test_compare_cells_list_each_claim_once_and_a_few_of_them(tmp_path):
+    """At archive scale hundreds of reports repeat a claim: a cell shows it once, with how many
+    reports made it, and at most CELL_CLAIM_LIMIT of them, pointing to the edition for the rest."""
+    project = copy_project(tmp_path / "claims", seeds=[])
+    seeds = project / "seeds"
+    head = "---\ntitle: '{t}'\ndate: {d}\nauthor: 测试日报\n---\n"
+    (seeds / "a2021.txt").write_text(
+        head.format(t="2021年服贸会闭幕", d="Tue, 07 Sep 2021 10:00:00 GMT")
+        + "<p>2021年服贸会7日闭幕。本届服贸会举办专题论坛119场。</p>", encoding="utf-8")
+    says = ["比上届增加20场"] * 3 + ["比上届增加30场", "比上届增加40场", "比上届增加50场"]
+    for i, claim in enumerate(says):
+        (seeds / f"b2022-{i}.txt").write_text(
+            head.format(t=f"2022年服贸会闭幕（{i}）", d=f"Mon, 05 Sep 2022 1{i}:00:00 GMT")
+            + f"<p>2022年服贸会5日闭幕。本届服贸会举办专题论坛128场，{claim}。</p><p>第{i}篇报道的另一段话。</p>",
+            encoding="utf-8")
+    pipeline.build(project, quiet=True)
+    compare = (project / "docs" / "compare" / "index.md").read_text(encoding="utf-8")
+    row = next(line for line in compare.splitlines() if "比上届增加20场" in line)
+    assert row.count("✘ 说法不符：比上届增加20场") == 1
+    assert "✘ 说法不符：比上届增加20场（3篇报道）</small>" in row
+    assert row.count("✘ 说法不符") == render.CELL_CLAIM_LIMIT == 3
+    assert '<a href="../years/2022/">另有1条说法</a>' in row
+    edition = (project / "docs" / "years" / "2022.md").read_text(encoding="utf-8")
+    assert all(f"增加{n}场" in edition for n in (20, 30, 40, 50))  # the edition page lists them all

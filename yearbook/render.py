@@ -544,9 +544,13 @@ def compare_rows(editions: list[Edition], metrics: tuple[Metric, ...]) -> list[d
         prev: Choice | None = None
         for e in editions:
             c = e.metrics.get(key)
+            grouped = grouped_claims(claims.get((e.year, key), []))
             cells[e.year] = {
                 "choice": c,
-                "claims": claims.get((e.year, key), []),
+                # at archive scale hundreds of reports repeat the same claim: one line per claim, a few
+                # per cell (5 MB of repeats made the page at 10,000 articles); the edition page lists more
+                "claims": grouped[:CELL_CLAIM_LIMIT],
+                "claims_more": max(0, len(grouped) - CELL_CLAIM_LIMIT),
                 "change": change(c.chosen, prev.chosen) if c and prev and m.compare != "not_comparable" else None,
             }
             if c is not None:
@@ -572,6 +576,7 @@ def edition_facts(e: Edition, prev: Edition | None, metrics: tuple[Metric, ...])
 
 ALT_LIMIT = 5  # distinct other figures shown under a figure's footnote
 LIST_LIMIT = 30  # claims and firsts listed on an edition page; the data downloads hold them all
+CELL_CLAIM_LIMIT = 3  # claims under a figure in the comparison table; its edition page lists more
 
 
 def _value_key(value: Any) -> tuple[type, Any]:
@@ -612,14 +617,19 @@ def distinct_firsts(e: Edition) -> tuple[list[tuple[str, str]], int]:
     return items[:LIST_LIMIT], max(0, len(items) - LIST_LIMIT)
 
 
-def distinct_claims(e: Edition) -> tuple[list[tuple[ClaimCheck, int]], int]:
-    """Claims grouped by what they say and how they checked, disagreements first."""
+def grouped_claims(checks: list[ClaimCheck]) -> list[tuple[ClaimCheck, int]]:
+    """Claims grouped by what they say and how they checked, each with how many reports made it,
+    disagreements first (otherwise in the order first seen)."""
     groups: dict[tuple, list] = {}
-    for ch in e.claims:
+    for ch in checks:
         key = (ch.claim.metric, ch.claim.scope, ch.claim.kind, ch.claim.amount, ch.status)
         groups.setdefault(key, [ch, 0])[1] += 1
     order = {"disagrees": 0, "agrees": 1}
-    items = sorted(((g[0], g[1]) for g in groups.values()), key=lambda g: order.get(g[0].status, 2))
+    return sorted(((g[0], g[1]) for g in groups.values()), key=lambda g: order.get(g[0].status, 2))
+
+
+def distinct_claims(e: Edition) -> tuple[list[tuple[ClaimCheck, int]], int]:
+    items = grouped_claims(e.claims)
     return items[:LIST_LIMIT], max(0, len(items) - LIST_LIMIT)
 
 
