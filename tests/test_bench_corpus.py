@@ -12,6 +12,8 @@ import pytest
 
 from yearbook import pipeline, read
 
+from .conftest import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 N = 12
 
@@ -58,3 +60,22 @@ def test_build_accepts_and_keeps_every_article(generated: tuple[Path, list[Path]
     assert len(merged) == N and duplicates == [], "the duplicate detector must not merge generated articles"
     assert all(p.classification.edition is not None for p in merged), "every article is about an edition"
     assert len({p.classification.edition for p in merged}) > 3
+
+
+def test_warm_change_rebuilds_the_edited_article_in_the_same_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = importlib.util.spec_from_file_location("bench_main", ROOT / "benchmarks" / "bench.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_main", bench)  # dataclasses look their module up by name
+    spec.loader.exec_module(bench)
+    project = copy_project(tmp_path / "p")
+    bench.warm_change(project)
+    seconds, summary = bench._warm_result(capsys.readouterr().out)
+    assert 0 < seconds < 60
+    assert "5 published" in summary and " 0 files written" not in summary
+    edited = sorted((project / "seeds").iterdir())[5 // 3]
+    assert "增设了外语讲解服务" in edited.read_text(encoding="utf-8")
+    pages = [p.read_text(encoding="utf-8") for p in (project / "docs" / "articles").rglob("*.md")]
+    assert sum("增设了外语讲解服务" in page for page in pages) == 1, "the second build published the edit"
