@@ -101,3 +101,19 @@ def test_a_build_killed_half_way_leaves_the_previous_pages(tmp_path):
     writer.commit({"index.md": b"home"}, docs)
     assert read_tree(docs) == {"index.md": b"home"}
     assert [p.name for p in writer.store_for(docs).iterdir() if p.name.startswith("gen-")] == ["gen-2"]
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_a_joined_file_streams_stored_pieces_between_its_frame(tmp_path, monkeypatch, kernel_copy):
+    if not kernel_copy:  # a system or file system without copy_file_range copies in user space
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    stored = []
+    for i, text in enumerate(["{\"year\":2023}", "{\"year\":2024,\"quote\":\"首钢园\"}"]):
+        stored.append(tmp_path / f"piece-{i}")
+        stored[-1].write_bytes(text.encode("utf-8") * 5000)  # larger than one buffer
+    pieces = [b'{"year":2022}', stored[0], stored[1], b'{"year":2025}']
+    out = tmp_path / "editions.json"
+    writer.write_joined(out, (b'{"editions":[', b",", b"]}\n"), pieces)
+    expected = b'{"editions":[' + b",".join(p.read_bytes() if isinstance(p, os.PathLike) else p for p in pieces) + b"]}\n"
+    assert out.read_bytes() == expected
+    assert not list(tmp_path.glob(".*.tmp")), "the temporary file is renamed into place"

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import BinaryIO
 
 GENERATED = (
     "index.md", "about.md", "tags.md", "404.md", "robots.txt", "articles", "years", "compare", "topics",
@@ -133,6 +134,39 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def write_joined(path: Path, frame: tuple[bytes, bytes, bytes], pieces: list[bytes | Path]) -> None:
+    """write_atomic of head + separator.join(pieces) + tail, a piece that is a file copied by the
+    kernel: editions.json is 65 MB at 10,000 articles, and joining its stored entries in memory to
+    write them cost more than making the one entry an edit changed."""
+    head, sep, tail = frame
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as out:
+        out.write(head)
+        for i, piece in enumerate(pieces):
+            if i:
+                out.write(sep)
+            if isinstance(piece, Path):
+                out.flush()  # the kernel copies at the file's offset, behind Python's buffer
+                _copy_into(piece, out)
+            else:
+                out.write(piece)
+        out.write(tail)
+    os.replace(tmp, path)
+
+
+def _copy_into(source: Path, out: BinaryIO) -> None:
+    with open(source, "rb") as src:
+        left = os.fstat(src.fileno()).st_size
+        with contextlib.suppress(OSError, AttributeError):  # no copy_file_range here: in user space
+            while left > 0:
+                copied = os.copy_file_range(src.fileno(), out.fileno(), left)
+                if copied == 0:
+                    break
+                left -= copied
+        if left > 0:
+            shutil.copyfileobj(src, out)  # from where the kernel stopped
 
 
 def _files(folder: Path) -> list[str]:
