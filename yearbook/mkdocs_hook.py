@@ -2,8 +2,9 @@
 
 on_config regenerates docs/ (cheap when nothing changed: the build is cached and rewrites
 only changed files) and lists the editions in the navigation; on_post_build writes the search
-index of the built site (yearbook/search_index.py) so search works in `mkdocs serve` too. In between, on_nav converts the
-pages' Markdown on every core and on_pre_page lets MkDocs use the result (yearbook/prerender.py).
+index of the built site (yearbook/search_index.py) so search works in `mkdocs serve` too. In
+between, on_nav converts the pages' Markdown on every core and on_pre_page lets MkDocs use the
+result (yearbook/prerender.py).
 """
 
 from __future__ import annotations
