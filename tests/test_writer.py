@@ -117,3 +117,12 @@ def test_a_joined_file_streams_stored_pieces_between_its_frame(tmp_path, monkeyp
     expected = b'{"editions":[' + b",".join(p.read_bytes() if isinstance(p, os.PathLike) else p for p in pieces) + b"]}\n"
     assert out.read_bytes() == expected
     assert not list(tmp_path.glob(".*.tmp")), "the temporary file is renamed into place"
+
+
+def test_a_joined_file_that_fails_half_way_leaves_the_previous_one_and_no_temporary(tmp_path):
+    out = tmp_path / "editions.json"
+    out.write_bytes(b"previous")
+    with pytest.raises(FileNotFoundError):
+        writer.write_joined(out, (b"[", b",", b"]"), [b"1", tmp_path / "a stored piece that is gone"])
+    assert out.read_bytes() == b"previous"
+    assert not list(tmp_path.glob(".*.tmp"))

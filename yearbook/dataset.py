@@ -84,16 +84,21 @@ def edition_json_text(ed: Edition, article_meta: Mapping[str, dict]) -> str:
     return json.dumps(edition_json(ed, article_meta), ensure_ascii=False, separators=(",", ":"))
 
 
-# How the whole file is made from its entries (head, separator, tail): the writer streams stored
-# entries into it without joining them in memory (65 MB at 10,000 articles).
-JSON_FRAME = (b'{"editions":[', b",", b"]}\n")
+# How a whole data file is made from its editions' pieces, in year order: (head, separator,
+# tail). The writer streams stored pieces into it without joining them in memory (65 MB at 10,000).
+Frame = tuple[bytes, bytes, bytes]
+JSON_FRAME: Frame = (b'{"editions":[', b",", b"]}\n")
+
+
+def joined(frame: Frame, pieces: list[bytes]) -> bytes:
+    head, sep, tail = frame
+    return head + sep.join(pieces) + tail
 
 
 def editions_json_file(entries: list[bytes]) -> bytes:
     """/data/editions.json from its entries (edition_json_text, in year order): the same bytes as
     the whole of editions_json dumped at once, so each entry can be kept with its edition."""
-    head, sep, tail = JSON_FRAME
-    return head + sep.join(entries) + tail
+    return joined(JSON_FRAME, entries)
 
 
 def _cell(value: Any) -> str:
@@ -114,15 +119,16 @@ def editions_csv(editions: list[Edition]) -> str:
 
 def editions_csv_file(pieces: list[bytes]) -> bytes:
     """/data/editions.csv from the editions' rows (edition_csv, in year order), under the header."""
-    head, sep, tail = csv_frame()
-    return head + sep.join(pieces) + tail
+    return joined(CSV_FRAME, pieces)
 
 
-def csv_frame() -> tuple[bytes, bytes, bytes]:
-    """(head, separator, tail) of editions.csv around its editions' rows (see JSON_FRAME)."""
+def _csv_header() -> bytes:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(CSV_FIELDS)
-    return buf.getvalue().encode("utf-8"), b"", b""
+    return buf.getvalue().encode("utf-8")
+
+
+CSV_FRAME: Frame = (_csv_header(), b"", b"")
 
 
 def edition_csv(ed: Edition) -> str:

@@ -364,7 +364,7 @@ def _data_json(ctx: dict, **_: Any) -> dict[str, bytes | Path]:
 
 def _data_csv(ctx: dict, **_: Any) -> dict[str, bytes | Path]:
     def whole() -> _Joined:
-        return _Joined(dataset.csv_frame(), [
+        return _Joined(dataset.CSV_FRAME, [
             cached_page(ctx, "csv", e.year, lambda e=e: dataset.edition_csv(e), reads="own") for e in ctx["editions"]])
 
     return {"data/editions.csv": _file(cached_page(ctx, "csv", None, whole, reads="own"))}
@@ -375,15 +375,16 @@ class _Joined:
     """A data file made of its editions' pieces, stored or just made: written by streaming the
     stored ones from their files (see writer.write_joined), joined in memory only without a cache."""
 
-    frame: tuple[bytes, bytes, bytes]  # head, separator, tail
+    frame: dataset.Frame
     pieces: list[str | bytes | Path]
-
-    def __bytes__(self) -> bytes:
-        head, sep, tail = self.frame
-        return head + sep.join(map(_bytes, self.pieces)) + tail
 
     def parts(self) -> list[bytes | Path]:
         return [p if isinstance(p, Path) else _bytes(p) for p in self.pieces]
+
+
+def _in_memory(made: str | bytes | _Joined) -> str | bytes:
+    """What a page is when it cannot be stored: a data file is joined after all."""
+    return dataset.joined(made.frame, [_bytes(p) for p in made.pieces]) if isinstance(made, _Joined) else made
 
 
 def _file(made: str | bytes | Path) -> bytes | Path:
@@ -464,8 +465,7 @@ def cached_page(ctx: dict, kind: str, year: int | None, make: Any, reads: str = 
     else:
         digest = ctx["edition_digests"][reads].get(year)
     if folder is None or digest is None:
-        made = make()
-        return bytes(made) if isinstance(made, _Joined) else made
+        return _in_memory(make())
     path = folder / f"{kind}-{'all' if year is None else year}-{digest}"
     if path.is_file():
         return path
@@ -476,7 +476,7 @@ def cached_page(ctx: dict, kind: str, year: int | None, make: Any, reads: str = 
         else:
             writer.write_atomic(path, made if isinstance(made, bytes) else made.encode("utf-8"))
     except OSError:
-        return bytes(made) if isinstance(made, _Joined) else made
+        return _in_memory(made)
     return path
 
 

@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -131,9 +132,8 @@ class Generation:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary name, so a reader (or the next build) never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    with _replacing(path) as out:
+        out.write(data)
 
 
 def write_joined(path: Path, frame: tuple[bytes, bytes, bytes], pieces: list[bytes | Path]) -> None:
@@ -141,8 +141,7 @@ def write_joined(path: Path, frame: tuple[bytes, bytes, bytes], pieces: list[byt
     kernel: editions.json is 65 MB at 10,000 articles, and joining its stored entries in memory to
     write them cost more than making the one entry an edit changed."""
     head, sep, tail = frame
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as out:
+    with _replacing(path) as out:
         out.write(head)
         for i, piece in enumerate(pieces):
             if i:
@@ -153,15 +152,29 @@ def write_joined(path: Path, frame: tuple[bytes, bytes, bytes], pieces: list[byt
             else:
                 out.write(piece)
         out.write(tail)
-    os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """A file written under a temporary name that replaces path when complete (and is removed if not)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as out:
+            yield out
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _copy_into(source: Path, out: BinaryIO) -> None:
+    copy_file_range = getattr(os, "copy_file_range", None)  # Linux only
     with open(source, "rb") as src:
         left = os.fstat(src.fileno()).st_size
-        with contextlib.suppress(OSError, AttributeError):  # no copy_file_range here: in user space
-            while left > 0:
-                copied = os.copy_file_range(src.fileno(), out.fileno(), left)
+        with contextlib.suppress(OSError):  # a file system that refuses it: in user space
+            while copy_file_range is not None and left > 0:
+                copied = copy_file_range(src.fileno(), out.fileno(), left)
                 if copied == 0:
                     break
                 left -= copied
