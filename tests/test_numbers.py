@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from yearbook.numbers import find_numbers, parse_number
+from yearbook.numbers import chinese_to_decimal, find_numbers, parse_number
 
 
 @pytest.mark.parametrize(
@@ -60,3 +62,24 @@ def test_ranks_dates_and_ordinals_are_not_quantities() -> None:
 
 def test_significant_digits_rank_specificity() -> None:
     assert parse_number("480余家").significant > parse_number("近500家").significant  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("十三", 13), ("一十三", 13),  # with and without the leading 一
+        ("三千五百", 3500), ("三千五", 3500),  # the long form the press writes and pycnnum's short one
+        ("一百一十", 110), ("两百零五", 205), ("九千零九十", 9090),
+        ("三点五", 3.5), ("二十点五", 20.5),
+        ("一一", 11), ("二〇二四", 2024),  # digit by digit
+    ],
+)
+def test_chinese_numerals(numeral: str, value: float) -> None:
+    assert chinese_to_decimal(numeral) == Decimal(str(value))
+
+
+@pytest.mark.parametrize("numeral", ["十十", "三十十", "十百一", "百千", "一百十三"])
+def test_ill_formed_chinese_numerals_are_not_read(numeral: str) -> None:
+    """pycnnum reads 十十 as 100 and 十百一 as 20; the press never writes them, so they are no figure."""
+    assert chinese_to_decimal(numeral) is None
+    assert find_numbers(f"共有{numeral}家") == []
