@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from tests.conftest import copy_project
@@ -272,3 +274,21 @@ def test_generated_pages_show_charts_timeline_and_heat_table(seed_build) -> None
 def _files(catalog: dict) -> dict[str, str]:
     """{filename: svg}: what render_site writes to docs/assets/charts/."""
     return {c.filename: c.svg for c in catalog.values()}
+
+
+
+def test_the_chart_template_is_compiled_once_and_kept_between_builds(toy, tmp_path: Path, monkeypatch) -> None:
+    """Compiling it took 0.07 s of every build, one-article rebuilds included."""
+    eds, years, metrics = toy
+    chart = next(iter(charts.catalogue(eds, years, metrics, {}).values()))
+    templates = tmp_path / "templates"
+    shutil.copytree(charts.TEMPLATES, templates)
+    assert charts.svg(charts.layout(chart, years), templates) == chart.svg
+    assert len(list((tmp_path / ".build" / "cache" / "jinja-svg").iterdir())) == 1
+    charts._environment.cache_clear()  # as in the next build's process
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    assert charts.svg(charts.layout(chart, years), templates) == chart.svg

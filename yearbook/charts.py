@@ -33,6 +33,7 @@ from typing import Any
 
 import jinja2
 
+from . import templating
 from .records import Edition, Figure
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -404,6 +405,7 @@ def layout(chart: Chart, years: list[int]) -> dict:
 def _environment(folder: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
+        bytecode_cache=templating.bytecode_cache(folder.parent, "jinja-svg"),
         autoescape=True,  # titles come from data files, labels from articles
         trim_blocks=True,
         lstrip_blocks=True,
