@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yearbook.clean import clean, normalise, parse_date
+from yearbook.clean import _cased, clean, normalise, parse_date, rules
 from yearbook.read import read_file
 from yearbook.records import Article, Source
 
@@ -475,3 +475,11 @@ def test_known_payloads() -> None:
     )
     _assert_safe(a.body_markdown)
     assert "onerror" not in a.body_markdown and "iframe" not in a.body_markdown
+
+
+def test_furniture_patterns_with_letters_ignore_case_and_han_ones_compile_without_it() -> None:
+    r = rules()
+    assert r.lines_any.search("下载APP看更多") and r.lines_any.search("下载app看更多")
+    assert r.credit_lines.search("新华社记者 张三 摄")
+    assert not r.credit_lines.flags & re.I  # (?i:…) only around the patterns that have letters
+    assert _cased("(?:APP|客户端)") and not _cased(r"^[{HAN}]{2,12}\s*\S摄$")

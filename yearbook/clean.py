@@ -142,13 +142,21 @@ def _han(pattern: str) -> str:
     return pattern.replace("{HAN}", HAN)
 
 
+def _cased(pattern: str) -> bool:
+    """Whether re.I could change what the pattern matches: a letter outside an escape (\\S, \\d)."""
+    literal = re.sub(r"\\.|\{HAN\}", "", pattern)
+    return literal.lower() != literal.upper()
+
+
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     """Load yearbook/data/furniture.yml once and compile every pattern (editors extend the file)."""
     data: dict[str, Any] = datafiles.load(DATA_FILE)
 
     def alt(items: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{_han(p)})" for p in items), re.I)
+        """Case-insensitive where a pattern has letters: compiling the Han class under re.I cost
+        three times as much (0.03 s of every process), for characters that have no case."""
+        return re.compile("|".join(f"(?i:{_han(p)})" if _cased(p) else f"(?:{_han(p)})" for p in items))
 
     editor_roles = list(data["editor_roles"])
     roles = sorted(editor_roles + list(data["other_roles"]), key=len, reverse=True)
