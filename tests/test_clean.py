@@ -479,7 +479,7 @@ def test_known_payloads() -> None:
 
 def test_furniture_patterns_with_letters_ignore_case_and_han_ones_compile_without_it() -> None:
     r = rules()
-    assert r.lines_any.search("下载APP看更多") and r.lines_any.search("下载app看更多")
+    assert r.lines_any.search("更多精彩尽在新华社APP") and r.lines_any.search("更多精彩尽在新华社app")
     assert r.credit_lines.search("新华社记者 张三 摄")
     assert not r.credit_lines.flags & re.I  # (?i:…) only around the patterns that have letters
     assert _cased("(?:APP|客户端)") and not _cased(r"^[{HAN}]{2,12}\s*\S摄$")
