@@ -15,6 +15,7 @@ fetched per query, time from typing to the first result). Prints a table and wri
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import functools
 import http.server
@@ -365,6 +366,9 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
         shutil.rmtree(project)
     log(f"{n} articles: generating the corpus in {project}")
     corpus.make_project(project, n)
+    # the copy's code byte-compiled, as pip leaves trafilatura's and as the project's own is after its
+    # first run: compiling the package's modules (0.15 s) is installing it, not building the site
+    compileall.compile_dir(project / "yearbook", quiet=1)
     seeds = sorted((project / "seeds").iterdir())
     r.markdown_inputs = sum(1 for p in seeds if not p.read_text(encoding="utf-8").lstrip().startswith("---"))
     r.html_inputs = n - r.markdown_inputs
@@ -654,10 +658,12 @@ RESULTS_HEAD = """# Benchmark results
 Made by `benchmarks/bench.py` (`make bench`: 1,000 articles; `make bench-large`: 10,000 with a 1,000 baseline).
 The corpus is generated from the five seeds by `benchmarks/corpus.py` (deterministic; every article distinct).
 How to read it:
-- *build.py* is read → clean → classify → extract → reconcile → render → write, from a cold cache, as a child
-  process (interpreter start-up included). *trafilatura.extract* runs in the benchmark process on the same files,
-  one process, import excluded: the HTML part of front matter + HTML files (trafilatura returns nothing when the
-  YAML front matter is left in front), bare Markdown as it is (it returns nothing for those; counted in the row).
+- *build.py* is read → clean → classify → extract → reconcile → render → write, from a cold cache (no .build/:
+  every article processed, every template compiled), as a child process (interpreter start-up and imports
+  included; the copied package is byte-compiled first, as an installed one is, since 2026-12-06 19:45).
+  *trafilatura.extract* runs in the benchmark process on the same files, one process, import excluded: the
+  HTML part of front matter + HTML files (trafilatura returns nothing when the YAML front matter is left in
+  front), bare Markdown as it is (it returns nothing for those; counted in the row).
 - *Peak memory*: largest single process from `wait4` (ru_maxrss), and the largest sampled sums over build.py and
   its worker processes (every 0.2 s from /proc): of RSS, which counts a page shared by forked workers once per
   process, and of PSS (smaps_rollup), which splits a shared page between its processes: the memory really held.
