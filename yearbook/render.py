@@ -392,8 +392,10 @@ def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[
     key, path, stem and other sources, in build order. Outputs read more or less around it:
     - "own": the edition alone (its CSV rows, its feed, its conflicts in the report);
     - "claims": and the edition held before it, which its claims are checked against (JSON entry);
-    - "pages": and the editions shown before and after it (the change column, links) and the list
-      of editions (the English navigation): its Chinese and English pages.
+    - "pages": and the editions shown before it (the change column, the link back) and the list of
+      editions (the link forward, which shows the next edition's year only; the English
+      navigation): its Chinese and English pages. So an edit re-makes the pages of its edition and
+      of the one after it, not of the one before.
     An edition with a member that has no cache key (a read-only checkout) gets no digest where it
     is read, and what reads it is rendered every time."""
     members: dict[int, list[str]] = {e.year: [] for e in editions}
@@ -420,7 +422,7 @@ def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[
         reads = {
             "own": [year],
             "claims": [year, held],
-            "pages": [year, years[i - 1] if i else None, held, years[i + 1] if i + 1 < len(years) else None],
+            "pages": [year, years[i - 1] if i else None, held],
         }
         for scope, read in reads.items():
             if keyless & set(read):
