@@ -121,3 +121,18 @@ def test_a_cached_edition_feed_follows_the_site_address(tmp_path: Path, monkeypa
     pipeline.build(project, quiet=True)
     feed = (project / "docs/feeds/2021.xml").read_text(encoding="utf-8")
     assert "https://two.example/years/2021/" in feed and "one.example" not in feed
+
+
+def test_without_site_url_set_feeds_take_the_address_from_mkdocs_yml(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """mkdocs.yml's `!ENV [SITE_URL, default]` gives its default; its Python tags are not run."""
+    from yearbook import feeds
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    (tmp_path / "mkdocs.yml").write_text(
+        'site_url: !ENV [SITE_URL, "https://yearbook.example/zh"]\n'
+        "markdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:os.system [\"false\"]\n",
+        encoding="utf-8")
+    assert feeds.site_url(tmp_path) == "https://yearbook.example/zh/"
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    assert feeds.site_url(tmp_path) == "https://example.invalid/"
