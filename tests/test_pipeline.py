@@ -103,8 +103,51 @@ def test_an_index_written_in_the_background_is_complete(tmp_path: Path, counted:
     shards = list(pipeline._cache_dir(project).glob("index-*.pickle"))
     assert len(shards) >= pipeline._INDEX_SHARDS // 4  # enough shards that the child wrote them
     counted["read"].clear(), counted["process"].clear()
+    pipeline._HELD.clear()  # as a new process: from the files
     pipeline.build(project, quiet=True, jobs=2)
     assert counted == {"read": [], "process": []}
+
+
+def test_a_rebuild_in_the_same_process_unpickles_no_index(tmp_path: Path, counted: dict[str, list[str]],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs serve`: the index the last build left is used as it is, and gives what the files would."""
+    project = with_copies(copy_project(tmp_path / "p"), 20)
+    pipeline.build(project, quiet=True)
+    seeds = sorted((project / "seeds").iterdir())
+    edited = next(seed for seed in seeds if "。".encode() in seed.read_bytes())  # a UTF-8 one
+    edited.write_bytes(edited.read_bytes().replace("。".encode(), "。记者在现场看到，展馆里人很多。".encode(), 1))
+    loads: list[object] = []
+    real_load = pipeline.pickle.load
+    monkeypatch.setattr(pipeline.pickle, "load", lambda fh: loads.append(fh.name) or real_load(fh))
+    counted["process"].clear()
+    pipeline.build(project, quiet=True)
+    assert [name for name in loads if "index-" in str(name)] == []
+    assert counted["process"] == [edited.name]
+    again = read_tree(project / "docs")
+
+    fresh = copy_project(tmp_path / "q", seeds=[])
+    for seed in seeds:
+        (fresh / "seeds" / seed.name).write_bytes(seed.read_bytes())
+    pipeline.build(fresh, quiet=True)
+    assert read_tree(fresh / "docs") == again
+
+
+def test_an_index_rewritten_on_disk_is_read_again(tmp_path: Path, counted: dict[str, list[str]]) -> None:
+    """Another build (`python build.py` beside `mkdocs serve`) may rewrite the shards: the files win."""
+    import pickle
+
+    from yearbook import writer
+
+    project = copy_project(tmp_path / "p")
+    pipeline.build(project, quiet=True)
+    rel = sorted(p.name for p in (project / "seeds").iterdir())[0]
+    shard = pipeline._cache_dir(project) / f"index-{pipeline._shard(rel):02d}.pickle"
+    rows = pickle.loads(shard.read_bytes())
+    del rows[rel]
+    writer.write_atomic(shard, pickle.dumps(rows))
+    counted["process"].clear()
+    pipeline.build(project, quiet=True)
+    assert counted["process"] == [rel]
 
 
 def test_a_build_on_two_cores_writes_what_a_build_on_one_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

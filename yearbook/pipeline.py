@@ -302,6 +302,7 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
     dirty = {_shard(rels[path]) for path in todo} | {_shard(rel) for rel in index.keys() - set(rels.values())}
     if dirty:
         rows = {rels[path]: (stats[path], results[path]) for path in paths}
+        at_end.callback(_hold_index, cache_dir, _reusable(rows))  # (run last first: after the writer)
         if len(dirty) >= _INDEX_SHARDS // 4 and jobs > 1:
             # pickling 10,000 records took 0.7 s of a cold build, while the other core idled
             # through reconcile: a forked child writes them from its copy of the heap instead
@@ -310,6 +311,8 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
             at_end.callback(_index_written, writing)
         else:
             _save_index(cache_dir, rows, dirty)
+    elif cache_dir not in _HELD:
+        _hold_index(cache_dir, _reusable(index))
     return [results[path] for path in paths]
 
 
@@ -321,6 +324,11 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
 _INDEX_SHARDS = 64
 _KNOWN: dict[str, Entry] = {}
 IndexRow = tuple[tuple[int, ...] | None, Entry]  # (stat, what the file gave)
+# The index as this process last read or wrote it, with the shard files' stat at that moment:
+# `mkdocs serve` builds again and again in one process, and unpickling the index cost 1.2 s of
+# every rebuild at 10,000 articles. Used while the shards on disk are still those files, so it
+# is exactly what loading them would give (the records are never changed after they are made).
+_HELD: dict[Path, tuple[tuple[tuple[int, int, int] | None, ...], dict[str, IndexRow]]] = {}
 
 
 def _shard(rel: str) -> int:
@@ -380,7 +388,35 @@ def _collector_paused():
             gc.enable()
 
 
+def _shard_files(cache_dir: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    out = []
+    for i in range(_INDEX_SHARDS):
+        try:
+            st = os.stat(os.path.join(cache_dir, f"index-{i:02d}.pickle"))
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _reusable(index: dict[str, IndexRow]) -> dict[str, IndexRow]:
+    """The rows a later build may take as they are: not a record holding its page in memory (the
+    cache could not be written), as render empties it once the page is out."""
+    return {rel: row for rel, row in index.items() if row[1][2] is None or not row[1][2].page}
+
+
+def _hold_index(cache_dir: Path, index: dict[str, IndexRow]) -> None:
+    """Keep the index for the next build in this process, with the shard files it matches (see _HELD)."""
+    _HELD.clear()
+    _HELD[cache_dir] = (_shard_files(cache_dir), index)
+
+
 def _load_index(cache_dir: Path) -> dict[str, IndexRow]:
+    held = _HELD.get(cache_dir)
+    if held is not None and held[0] == _shard_files(cache_dir):
+        return held[1]
+    _HELD.clear()
     index: dict[str, IndexRow] = {}
     with _collector_paused():
         for i in range(_INDEX_SHARDS):
@@ -506,8 +542,8 @@ def _unique_stems(processed: list[Processed], seed_dir: Path, root: Path,
                 Diagnostic(p.article.path, "warning", f"would get the same page name as {seen[base]}",
                            f"published under the page id {stem}")
             )
-            p.article.stem = stem
-            p = slim(_full(p, seed_dir, root))  # its page links to itself under the new id
+            # a new record: the one from the index stays as it was made (see _HELD)
+            p = slim(_full(replace(p, article=replace(p.article, stem=stem)), seed_dir, root))
         seen[stem] = p.article.path
         out.append(p)
     return out
@@ -535,6 +571,7 @@ def _merge_duplicates(processed: list[Processed], seed_dir: Path,
     """The same article from two files is published once, listing every source."""
     diags: list[Diagnostic] = []
     by_print: dict[str, Processed] = {}
+    others: dict[str, list[tuple[str, str | None]]] = {}  # the first file's stem: the other files and outlets
     out: list[Processed] = []
     for p in processed:
         first = by_print.get(p.fingerprint)
@@ -542,13 +579,15 @@ def _merge_duplicates(processed: list[Processed], seed_dir: Path,
             by_print[p.fingerprint] = p
             out.append(p)
             continue
-        first.article.also_found_in.append((p.article.path, p.article.outlet))
+        others.setdefault(first.article.stem, []).append((p.article.path, p.article.outlet))
         diags.append(
             Diagnostic(p.article.path, "warning", f"is the same article as {first.article.path}",
                        f"published once, at {first.article.stem}, listing both sources")
         )
-    # a page that lists its other sources is rendered again, now that they are known
-    return [slim(_full(p, seed_dir, root)) if p.article.also_found_in else p for p in out], diags
+    # a page that lists its other sources is rendered again, now that they are known (as a new
+    # record: the one from the index stays as it was made, see _HELD)
+    return [slim(_full(replace(p, article=replace(p.article, also_found_in=others[p.article.stem])), seed_dir, root))
+            if p.article.stem in others else p for p in out], diags
 
 
 def _is_seed_file(path: str, seed_dir: Path) -> bool:
