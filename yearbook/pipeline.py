@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import classify, clean, extract, feeds, read, reconcile, render, stamp, topics, writer
-from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Source
+from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Removal, Source
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARALLEL_THRESHOLD = 400  # below this, process start-up costs more than it saves
@@ -466,14 +466,17 @@ def _read_and_process(path: Path, seed_dir: Path, root: Path, cache_dir: Path) -
 
 
 def slim(p: Processed) -> Processed:
-    """The record without the article's text and body: what the corpus-level stages read of the
-    text is computed here, once, in the worker."""
+    """The record without what only the article's own page needs (its text, body and images): what
+    the corpus-level stages read of the text is computed here, once, in the worker."""
     a = p.article
     p.text_chars = len(a.text)
     p.lead = feeds.lead(a.text)
     p.fingerprint = hashlib.sha1("".join(_WORDS.findall(a.text)).encode()).hexdigest()
     p.has_words = bool(_WORDS.search(a.text)) or bool(a.images)
-    p.article = replace(a, body_markdown="", text="")
+    # the images are the page's alone; of a removal the report shows the first line, but the text
+    # of those an editor should check (a quarter of the record's bytes went on the rest)
+    removals = [r if r.kind in render.CHECK_REMOVALS else Removal(r.kind, _first_line(r.text)) for r in a.removals]
+    p.article = replace(a, body_markdown="", text="", images=[], lead_image=None, removals=removals)
     return p
 
 
