@@ -23,8 +23,10 @@ site: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
 ## Build, then serve with live reload (regenerates pages when seeds/, templates/ or data/ change).
+## --dirty: after an edit MkDocs renders only the pages whose Markdown changed (the build keeps every
+## unchanged page's file and mtime); pages it did not render keep their navigation until a restart.
 serve: $(STAMP)
-	$(VENV)/bin/mkdocs serve -a 127.0.0.1:$(PORT)
+	$(VENV)/bin/mkdocs serve --dirty -a 127.0.0.1:$(PORT)
 
 ## Debian's chromium and CJK fonts for the browser tests (installed when missing and we are root).
 browser:

@@ -9,6 +9,8 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from .conftest import copy_project, free_port
 
 NEW_ARTICLE = """---
@@ -40,14 +42,19 @@ def wait_for(url: str, seconds: float, text: str = "") -> str:
     raise AssertionError(f"{url} did not serve {text!r} within {seconds} s")
 
 
-def test_serve_rebuilds_when_a_seed_is_added(tmp_path):
+@pytest.mark.parametrize("mode", [[], ["--dirty"]], ids=["serve", "serve-dirty"])
+def test_serve_rebuilds_once_when_a_seed_is_added(tmp_path, mode):
+    """`mkdocs serve` (and `make serve`, which adds --dirty): one rebuild per edit, not a second one
+    set off by the pages the build writes into docs/."""
     project = copy_project(tmp_path / "serve")
     port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as err:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", *mode, "-a", f"127.0.0.1:{port}"],
+            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True,
+        )
     try:
         wait_for(f"http://127.0.0.1:{port}/", 120, "2025年服贸会")
         (project / "seeds" / "005_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
@@ -55,6 +62,13 @@ def test_serve_rebuilds_when_a_seed_is_added(tmp_path):
         assert "线下参展企业2400余家" in page
         edition = wait_for(f"http://127.0.0.1:{port}/years/2023/", 30, "2023年服贸会")
         assert "005_new" in edition
+        time.sleep(4)  # a second rebuild would start within a second of the first one's end
+        text = log.read_text(encoding="utf-8")
+        assert text.count("Detected file changes") == 1, text[-2000:]
+        assert text.count("Building documentation") == 2  # the first build, and the one after the edit
+        with (project / "docs" / "cleaning.md").open("a", encoding="utf-8") as fh:  # hand-written: watched
+            fh.write("\n编辑补充的一句话。\n")
+        wait_for(f"http://127.0.0.1:{port}/cleaning/", 30, "编辑补充的一句话")
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -32,6 +32,25 @@ def is_generated(rel: str) -> bool:
     return rel in GENERATED or rel.startswith(_FOLDERS)
 
 
+def hand_written(docs_dir: Path) -> list[Path]:
+    """The top-most files and folders of docs_dir that hold no generated page (what `mkdocs serve`
+    should watch there: the rest changes only when the build writes it)."""
+    found: list[Path] = []
+
+    def walk(folder: Path, prefix: str) -> None:
+        for entry in sorted(folder.iterdir()):
+            rel = prefix + entry.name
+            if is_generated(rel):
+                continue
+            if entry.is_dir() and not entry.is_symlink() and any(g.startswith(rel + "/") for g in GENERATED):
+                walk(entry, rel + "/")
+            else:
+                found.append(entry)
+
+    walk(docs_dir, "")
+    return found
+
+
 def _root_of(rel: str) -> str:
     return next(g for g, folder in zip(GENERATED, _FOLDERS, strict=True) if rel == g or rel.startswith(folder))
 
