@@ -126,3 +126,14 @@ def test_a_joined_file_that_fails_half_way_leaves_the_previous_one_and_no_tempor
         writer.write_joined(out, (b"[", b",", b"]"), [b"1", tmp_path / "a stored piece that is gone"])
     assert out.read_bytes() == b"previous"
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_the_hand_written_part_of_docs_is_what_holds_no_generated_page(tmp_path):
+    """What `mkdocs serve` watches in docs/ (yearbook/mkdocs_hook.py: on_serve)."""
+    docs = tmp_path / "docs"
+    (docs / "assets" / "stylesheets").mkdir(parents=True)
+    (docs / "assets" / "stylesheets" / "yearbook.css").write_text("a {}")
+    (docs / "cleaning.md").write_text("# 清理")
+    writer.commit({"index.md": b"# home", "articles/2025/a.md": b"# a", "assets/charts/x.svg": b"<svg/>"}, docs)
+    assert (docs / "assets" / "charts").is_symlink() and (docs / "index.md").is_symlink()
+    assert writer.hand_written(docs) == [docs / "assets" / "stylesheets", docs / "cleaning.md"]
