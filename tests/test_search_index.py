@@ -111,3 +111,19 @@ def test_index_site_is_deterministic_and_reuses_its_cache(tmp_path: Path) -> Non
     si.index_site(site, None, workers=1)
     again = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "search").rglob("*.json")}
     assert again == first
+
+
+def test_the_index_is_put_in_place_whole_and_an_interrupted_one_is_cleared(tmp_path: Path) -> None:
+    """`mkdocs serve` serves the site while the index is rewritten beside it (yearbook/mkdocs_hook.py)."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text(PAGE, encoding="utf-8")
+    stopped = site / ".search.4242.tmp"  # an indexer stopped half way
+    (stopped / "p").mkdir(parents=True)
+    (stopped / "p" / "0.json").write_text("[[", encoding="utf-8")
+    (stopped / "x.html").write_text(PAGE, encoding="utf-8")  # not a page of the site
+    assert si.index_site(site, None, workers=1).pages == 1
+    assert sorted(p.name for p in site.iterdir()) == ["a", "search"]
+    assert json.loads((site / "search" / "p" / "0.json").read_text(encoding="utf-8"))[0][0] == "a/"
+    assert si.main([str(site)]) == 0
+    assert sorted(p.name for p in site.iterdir()) == ["a", "search"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,6 +31,19 @@ def fetch(url: str) -> tuple[int, str]:
         return e.code, ""
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, ""
+
+
+def indexed(base: str) -> list[str]:
+    """The pages the served search index lists (see yearbook/search_index.py)."""
+    status, body = fetch(base + "search/index.json")
+    if status != 200:
+        return []
+    index = json.loads(body)
+    paths: list[str] = []
+    for k in range(-(-index["pages"] // index["shard"])):
+        status, body = fetch(f"{base}search/p/{k}.json")
+        paths += [row[0] for row in json.loads(body)] if status == 200 else []
+    return paths
 
 
 def wait_for(url: str, seconds: float, text: str = "") -> str:
@@ -62,6 +76,10 @@ def test_serve_rebuilds_once_when_a_seed_is_added(tmp_path, mode):
         assert "线下参展企业2400余家" in page
         edition = wait_for(f"http://127.0.0.1:{port}/years/2023/", 30, "2023年服贸会")
         assert "005_new" in edition
+        deadline = time.monotonic() + 60  # the index is written beside the server, after the reload
+        while "articles/2023/005_new/" not in indexed(f"http://127.0.0.1:{port}/") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "articles/2023/005_new/" in indexed(f"http://127.0.0.1:{port}/")
         time.sleep(4)  # a second rebuild would start within a second of the first one's end
         text = log.read_text(encoding="utf-8")
         assert text.count("Detected file changes") == 1, text[-2000:]

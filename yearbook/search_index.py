@@ -189,7 +189,7 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, workers: int | Non
     """Write site_dir/search/ for every indexed page of the built site (the MkDocs hook runs this
     after every build, with the project's .build/cache/search as cache_dir)."""
     pages = sorted((p.relative_to(site_dir) for p in site_dir.rglob("*.html")
-                    if p.relative_to(site_dir).parts[0] != OUT), key=_rank)
+                    if not _is_index(p.relative_to(site_dir).parts[0])), key=_rank)
     cache = cache_dir / "pages" if cache_dir is not None else None
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
@@ -230,7 +230,7 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, workers: int | Non
     finally:
         if pool:
             pool.shutdown()
-    out = site_dir / OUT
+    out = site_dir / f".{OUT}.{os.getpid()}.tmp"  # put in place when complete (see _swap)
     shutil.rmtree(out, ignore_errors=True)
     (out / "t").mkdir(parents=True)
     (out / "p").mkdir()
@@ -251,9 +251,43 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, workers: int | Non
         (out / "p" / f"{k // SHARD}.json").write_text(_json(meta[k:k + SHARD]), encoding="utf-8")
     (out / "index.json").write_text(
         _json({"v": 1, "buckets": buckets, "pages": len(meta), "shard": SHARD}), encoding="utf-8")
+    _swap(out, site_dir / OUT)
     if cache is not None:
         _prune(cache, used)
     return IndexResult(pages=len(meta), tokens=sum(len(g) for g in grouped), buckets=buckets)
+
+
+def _is_index(name: str) -> bool:
+    """The index folder, or one being written or put aside (see _swap)."""
+    return name == OUT or name.startswith(f".{OUT}.")
+
+
+def _swap(new: Path, out: Path) -> None:
+    """The finished index in place of the old one: `mkdocs serve` serves the site while the index
+    is written (in the background, see yearbook/mkdocs_hook.py), so a reader meets the old index
+    or the new one, never one half written (for a moment, none). Leftovers of an indexer that was
+    stopped go too."""
+    old = out.with_name(f".{out.name}.{os.getpid()}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        os.rename(out, old)
+    os.rename(new, out)
+    for stale in out.parent.glob(f".{out.name}.*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m yearbook.search_index SITE_DIR [CACHE_DIR]: what the hook runs beside `mkdocs serve`."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not 1 <= len(args) <= 2:
+        print("usage: python -m yearbook.search_index SITE_DIR [CACHE_DIR]", file=sys.stderr)
+        return 2
+    done = index_site(Path(args[0]), cache_dir=Path(args[1]) if len(args) > 1 else None)
+    print(f"INFO    -  search index: {done.pages} pages, {done.tokens} tokens in {done.buckets} buckets "
+          "(written in the background)", file=sys.stderr, flush=True)
+    return 0
 
 
 def _json(value: object) -> str:
@@ -265,3 +299,7 @@ def _prune(cache: Path, used: set[str]) -> None:
     for entry in cache.glob("*/*.pickle"):
         if entry.stem not in used:
             entry.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
