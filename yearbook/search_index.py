@@ -29,6 +29,7 @@ import os
 import pickle
 import re
 import shutil
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -278,8 +279,6 @@ def _swap(new: Path, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """python -m yearbook.search_index SITE_DIR [CACHE_DIR]: what the hook runs beside `mkdocs serve`."""
-    import sys
-
     args = sys.argv[1:] if argv is None else argv
     if not 1 <= len(args) <= 2:
         print("usage: python -m yearbook.search_index SITE_DIR [CACHE_DIR]", file=sys.stderr)
