@@ -24,7 +24,8 @@ site: $(STAMP)
 
 ## Build, then serve with live reload (regenerates pages when seeds/, templates/ or data/ change).
 ## --dirty: after an edit MkDocs renders only the pages whose Markdown changed (the build keeps every
-## unchanged page's file and mtime); pages it did not render keep their navigation until a restart.
+## unchanged page's file and mtime); pages it did not render keep their navigation, and the page of a
+## removed article stays served, until a restart.
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve --dirty -a 127.0.0.1:$(PORT)
 
