@@ -141,7 +141,7 @@ def test_an_index_rewritten_on_disk_is_read_again(tmp_path: Path, counted: dict[
     project = copy_project(tmp_path / "p")
     pipeline.build(project, quiet=True)
     rel = sorted(p.name for p in (project / "seeds").iterdir())[0]
-    shard = pipeline._cache_dir(project) / f"index-{pipeline._shard(rel):02d}.pickle"
+    shard = pipeline._shard_path(pipeline._cache_dir(project), pipeline._shard(rel))
     rows = pickle.loads(shard.read_bytes())
     del rows[rel]
     writer.write_atomic(shard, pickle.dumps(rows))

@@ -311,8 +311,6 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
             at_end.callback(_index_written, writing)
         else:
             _save_index(cache_dir, rows, dirty)
-    elif cache_dir not in _HELD:
-        _hold_index(cache_dir, _reusable(index))
     return [results[path] for path in paths]
 
 
@@ -388,11 +386,15 @@ def _collector_paused():
             gc.enable()
 
 
+def _shard_path(cache_dir: Path, i: int) -> Path:
+    return cache_dir / f"index-{i:02d}.pickle"
+
+
 def _shard_files(cache_dir: Path) -> tuple[tuple[int, int, int] | None, ...]:
     out = []
     for i in range(_INDEX_SHARDS):
         try:
-            st = os.stat(os.path.join(cache_dir, f"index-{i:02d}.pickle"))
+            st = os.stat(_shard_path(cache_dir, i))
         except OSError:
             out.append(None)
         else:
@@ -413,19 +415,22 @@ def _hold_index(cache_dir: Path, index: dict[str, IndexRow]) -> None:
 
 
 def _load_index(cache_dir: Path) -> dict[str, IndexRow]:
+    """The index this process holds while its shard files are unchanged, else the files' (then held)."""
+    files = _shard_files(cache_dir)  # before reading: a shard rewritten meanwhile is read again next time
     held = _HELD.get(cache_dir)
-    if held is not None and held[0] == _shard_files(cache_dir):
+    if held is not None and held[0] == files:
         return held[1]
     _HELD.clear()
     index: dict[str, IndexRow] = {}
     with _collector_paused():
         for i in range(_INDEX_SHARDS):
             try:
-                with (cache_dir / f"index-{i:02d}.pickle").open("rb") as fh:
+                with _shard_path(cache_dir, i).open("rb") as fh:
                     index.update(pickle.load(fh))
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
                 continue  # a missing or broken shard: its files are read again
         gc.freeze()  # before the collector runs again, or its first pass walks all of it (see _settled_heap)
+    _HELD[cache_dir] = (files, index)
     return index
 
 
@@ -447,7 +452,7 @@ def _save_index(cache_dir: Path, index: dict[str, IndexRow], shards: set[int]) -
         for i, shard in sorted(rows.items()):
             with _collector_paused():
                 data = pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
-            writer.write_atomic(cache_dir / f"index-{i:02d}.pickle", data)
+            writer.write_atomic(_shard_path(cache_dir, i), data)
     except OSError:
         pass
 
