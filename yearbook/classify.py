@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import datafiles
+from . import datafiles, patterns
 from .records import Article, Classification
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def guarded(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
     Chinese text with one table lookup. `first` (a character-class body) must hold every character
     a match of `pattern` can start with.
     """
-    return re.compile(f"(?=[{first}])(?:{pattern})", flags)
+    return patterns.compile(f"(?=[{first}])(?:{pattern})", flags)
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -90,28 +90,28 @@ def fair() -> Fair:
     stage = raw["stage_words"]
     return Fair(
         names=names,
-        name_re=re.compile(name_alt),
+        name_re=patterns.compile(name_alt),
         # 2021年中国国际服务贸易交易会, 2019年京交会, 2022年（第十一届）服贸会, 2020年度服贸会
-        year_name_re=re.compile(
+        year_name_re=patterns.compile(
             r"(?P<year>(?:19|20)\d{2})\s*年(?:度)?(?:的)?\s*"
             r"(?:[(（]?第[一二三四五六七八九十\d]{1,3}届[)）]?)?\s*(?:" + name_alt + ")"
         ),
-        ordinal_re=re.compile(
+        ordinal_re=patterns.compile(
             r"(?:第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,2})届|(?P<first>首)届)\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:"
             + name_alt + ")"
         ),
-        other_fairs_re=re.compile(_alt(raw["other_fairs"])),
+        other_fairs_re=patterns.compile(_alt(raw["other_fairs"])),
         first_year=int(raw["first_year"]),
         ordinal_years={int(k): int(v) for k, v in (raw.get("ordinal_years") or {}).items()},
         held_years=tuple(int(y) for y in raw["held_years"]),
         venues=venues,
-        venue_re=re.compile(_alt(spellings)),
-        venue_context_re=re.compile(_alt(raw["venue_context"])),
-        preview_re=re.compile(_alt(stage["preview"])),
-        opening_re=re.compile(_alt(stage["opening"])),
-        closing_re=re.compile(_alt(stage["closing"])),
-        exclusion_re=re.compile(_alt(raw["exclusion_contexts"])),
-        cumulative_re=re.compile(raw["cumulative_pattern"]),
+        venue_re=patterns.compile(_alt(spellings)),
+        venue_context_re=patterns.compile(_alt(raw["venue_context"])),
+        preview_re=patterns.compile(_alt(stage["preview"])),
+        opening_re=patterns.compile(_alt(stage["opening"])),
+        closing_re=patterns.compile(_alt(stage["closing"])),
+        exclusion_re=patterns.compile(_alt(raw["exclusion_contexts"])),
+        cumulative_re=patterns.compile(raw["cumulative_pattern"]),
         countries=tuple(raw["countries"]),
         provinces=tuple(raw["provinces"]),
         edition_dates={
@@ -136,10 +136,10 @@ _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９％．，：；！？（）", "0123456789%.，：；！？()"
 )
 _FW_MAP = {chr(k): chr(v) for k, v in _FULLWIDTH.items()}
-_FW_RE = re.compile("[０-９％．（）]")
+_FW_RE = patterns.compile("[０-９％．（）]")
 _ASCII_PUNCT_RE = guarded(",", r"(?<!\d),|,(?!\d{3})")
-_MD_RE = re.compile(r"\*\*|__|^\s{0,3}(?:#{1,6}|>|[-*+])\s+", re.M)
-_SPACE_RE = re.compile(r"[ \t\u3000\xa0]+")
+_MD_RE = patterns.compile(r"\*\*|__|^\s{0,3}(?:#{1,6}|>|[-*+])\s+", re.M)
+_SPACE_RE = patterns.compile(r"[ \t\u3000\xa0]+")
 
 
 @lru_cache(maxsize=1)
@@ -205,8 +205,8 @@ def normalise(text: str) -> str:
 
 # --- dates ---------------------------------------------------------------------------------------
 
-_DATELINE_RE = re.compile(r"(?:^|\n)[^\n。]{0,30}?(?:(?P<y>20\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|讯)")
-_FULL_DATE_RE = re.compile(r"(?:(?P<y>20\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_DATELINE_RE = patterns.compile(r"(?:^|\n)[^\n。]{0,30}?(?:(?P<y>20\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|讯)")
+_FULL_DATE_RE = patterns.compile(r"(?:(?P<y>20\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 
 
 def safe_date(y: int, m: int, d: int) -> date | None:
@@ -228,7 +228,7 @@ def published_date(article: Article) -> date | None:
 
 # --- classification ------------------------------------------------------------------------------
 
-_THIS_EDITION_RE = re.compile(r"本届|今年|这届|本次|此次|今年的")
+_THIS_EDITION_RE = patterns.compile(r"本届|今年|这届|本次|此次|今年的")
 _MAX_YEAR = 2100
 
 

@@ -35,7 +35,7 @@ import lxml.html
 import nh3
 from lxml import etree
 
-from yearbook import datafiles
+from yearbook import datafiles, patterns
 from yearbook.records import Article, Diagnostic, Image, Removal, Source
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "furniture.yml"
@@ -53,18 +53,18 @@ B0, B1, I0, I1, LINK_END = "\ue000", "\ue001", "\ue002", "\ue003", "\ue005"
 LINK_BASE = 0xE100  # chr(LINK_BASE + n) opens link n
 MAX_LINKS = 250
 MARKS = "\ue000-\ue005\ue100-\ue1ff"
-_MARK_RE = re.compile(f"[{MARKS}]")
-_PUA_RE = re.compile("[\ue000-\uf8ff]")
-_ZW_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_MARK_RE = patterns.compile(f"[{MARKS}]")
+_PUA_RE = patterns.compile("[\ue000-\uf8ff]")
+_ZW_RE = patterns.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SPACE_CHARS = " \t\r\n\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_WS_RE = re.compile(f"[{_SPACE_CHARS}]+")
-_HAN_RE = re.compile(f"[{HAN}]")
-_HAN_CH = re.compile(f"[{HAN}]")
-_PUNCT_CH = re.compile(f"[{CJK_PUNCT}]")
+_WS_RE = patterns.compile(f"[{_SPACE_CHARS}]+")
+_HAN_RE = patterns.compile(f"[{HAN}]")
+_HAN_CH = patterns.compile(f"[{HAN}]")
+_PUNCT_CH = patterns.compile(f"[{CJK_PUNCT}]")
 
 # A sentence ends at 。！？…； (or a closing quote/bracket right after one); ：introduces what follows.
-_ENDS_SENTENCE_RE = re.compile(f"(?:[。！？…；!?;：:]|[。！？!?…][”’）」』》】)]+)[{MARKS}]*$")
-_ENDS_COMMA_RE = re.compile(f"[，、,][{MARKS}]*$")
+_ENDS_SENTENCE_RE = patterns.compile(f"(?:[。！？…；!?;：:]|[。！？!?…][”’）」』》】)]+)[{MARKS}]*$")
+_ENDS_COMMA_RE = patterns.compile(f"[，、,][{MARKS}]*$")
 
 
 class _Tail:
@@ -92,8 +92,8 @@ _BLOCK_TAGS = {
     "dt", "dd", "hr", "address", "tr", "td", "th", "tbody", "thead", "caption", "nav", "body",
     "html", "details", "summary",
 }
-_BOLD_STYLE = re.compile(r"bold|font-weight\s*:\s*(?:[6-9]00|bolder)", re.I)
-_CENTER_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
+_BOLD_STYLE = patterns.compile(r"bold|font-weight\s*:\s*(?:[6-9]00|bolder)", re.I)
+_CENTER_STYLE = patterns.compile(r"text-align\s*:\s*center", re.I)
 
 _NH3 = nh3.Cleaner(
     tags={"figure", "img", "figcaption"},
@@ -156,7 +156,7 @@ def rules() -> _Rules:
     def alt(items: list[str]) -> re.Pattern[str]:
         """Case-insensitive where a pattern has letters: compiling the Han class under re.I cost
         three times as much (0.03 s of every process), for characters that have no case."""
-        return re.compile("|".join(f"(?i:{_han(p)})" if _cased(p) else f"(?:{_han(p)})" for p in items))
+        return patterns.compile("|".join(f"(?i:{_han(p)})" if _cased(p) else f"(?:{_han(p)})" for p in items))
 
     editor_roles = list(data["editor_roles"])
     roles = sorted(editor_roles + list(data["other_roles"]), key=len, reverse=True)
@@ -169,32 +169,32 @@ def rules() -> _Rules:
     agency_alt = "|".join(map(re.escape, agencies))
     return _Rules(
         containers=frozenset(c.lower() for c in data["containers"]),
-        empty_media=re.compile(data["empty_media"], re.I),
+        empty_media=patterns.compile(data["empty_media"], re.I),
         furniture_images=alt(data["furniture_images"]),
-        caption_classes=re.compile(data["caption_classes"], re.I),
-        stock_classes=re.compile(data["stock_link_classes"], re.I),
+        caption_classes=patterns.compile(data["caption_classes"], re.I),
+        stock_classes=patterns.compile(data["stock_link_classes"], re.I),
         stock_hrefs=alt(data["stock_link_hrefs"]),
         lines_start=alt([p[1:] for p in data["lines"] if p.startswith("^")]),
         lines_any=alt([p for p in data["lines"] if not p.startswith("^")]),
-        editor_line=re.compile(
+        editor_line=patterns.compile(
             f"^[（(【\\[]?\\s*{pair}(?:\\s*[）)】\\]]?\\s*[（(【\\[]?\\s*{pair})*\\s*[）)】\\]]?$"
         ),
-        editor_tail=re.compile(f"[（(【\\[]\\s*{pair}(?:[\\s，,；;]*{pair})*\\s*[）)】\\]]$"),
-        role_name=re.compile(f"(?P<role>{role})\\s*[：:]?\\s*(?P<names>{names})"),
+        editor_tail=patterns.compile(f"[（(【\\[]\\s*{pair}(?:[\\s，,；;]*{pair})*\\s*[）)】\\]]$"),
+        role_name=patterns.compile(f"(?P<role>{role})\\s*[：:]?\\s*(?P<names>{names})"),
         editor_roles=frozenset(editor_roles),
-        end_marker=re.compile(data["end_markers"]),
+        end_marker=patterns.compile(data["end_markers"]),
         agencies=agencies,
-        dateline=re.compile(
+        dateline=patterns.compile(
             f"^(?P<head>(?P<agency>{agency_alt}|本报|[{HAN}]{{1,8}}?(?:社|网|报|台))"
             f"(?P<place>[{HAN}]{{0,10}}?)(?:\\d{{1,2}}月\\d{{1,2}}日)?(?:电|讯|消息)"
             f"|本报讯|(?P<agency2>{agency_alt})消息)"
             f"\\s*(?:[（(](?P<paren>[^）)]{{0,40}})[）)]|(?P<bare>记者\\s*(?:[{HAN}·]{{2,4}}\\s+){{1,4}}))?\\s*[：:]?\\s*"
         ),
-        photo_credits=tuple(re.compile(_han(p)) for p in data["photo_credits"]),
+        photo_credits=tuple(patterns.compile(_han(p)) for p in data["photo_credits"]),
         credit_lines=alt(data["credit_lines"]),
-        caption_start=re.compile(data["caption_starts"]),
+        caption_start=patterns.compile(data["caption_starts"]),
         # led by a class of the words' first characters: most positions fail there at once
-        topic=re.compile(
+        topic=patterns.compile(
             "(?=[" + "".join(sorted({re.escape(w[0]) for w in data["topic_vocabulary"]})) + "])(?:"
             + "|".join(map(re.escape, data["topic_vocabulary"])) + ")",
             re.I,
@@ -232,7 +232,7 @@ def _is_cjk_punct(c: str) -> bool:
 
 _FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 # The leading class lets most positions fail at one character before the alternation is tried.
-_PUNCT_RE = re.compile(r"(?=[,:;?!.])(?:[,:;?!]|\.{3,6}|\.)")
+_PUNCT_RE = patterns.compile(r"(?=[,:;?!.])(?:[,:;?!]|\.{3,6}|\.)")
 
 
 def _punct_sub(m: re.Match[str]) -> str:
@@ -255,9 +255,9 @@ def _punct_sub(m: re.Match[str]) -> str:
     return _FULL[ch] if (han_p or _is_cjk_punct(p)) else ch
 
 
-_PAREN_RE = re.compile(r"\(([^()\n]{0,200})\)")
-_BRACKET_RE = re.compile(r"\[([^\[\]\n]{1,40})\]")
-_DQUOTE_RE = re.compile(r'"([^"\n]{1,200})"')
+_PAREN_RE = patterns.compile(r"\(([^()\n]{0,200})\)")
+_BRACKET_RE = patterns.compile(r"\[([^\[\]\n]{1,40})\]")
+_DQUOTE_RE = patterns.compile(r'"([^"\n]{1,200})"')
 
 
 def _paren_sub(m: re.Match[str]) -> str:
@@ -289,14 +289,14 @@ def _space_sub(m: re.Match[str]) -> str:
 
 
 # Letter-spaced single characters (服 贸 会, a padded two-character name 贺 勇) join up.
-_SPACED_SINGLES = re.compile(f"(?<![{HAN}])[{HAN}](?: [{HAN}](?![{HAN}]))+")
+_SPACED_SINGLES = patterns.compile(f"(?<![{HAN}])[{HAN}](?: [{HAN}](?![{HAN}]))+")
 # A padded name right before a photo credit: 贺 勇摄 → 贺勇摄.
-_PADDED_CREDIT = re.compile(f"(?<![{HAN}])([{HAN}]) ([{HAN}])(?=摄)")
-_MARK_SPACE_OPEN = re.compile(f"([{B0}{I0}\ue100-\ue1ff])([ ]+)")
-_MARK_SPACE_CLOSE = re.compile(f"([ ]+)([{B1}{I1}{LINK_END}])")
-_EMPTY_MARKS = re.compile(f"{B0}([ ]*){B1}|{I0}([ ]*){I1}|[\ue100-\ue1ff]([ ]*){LINK_END}")
-_DOUBLE_MARKS = re.compile(f"{B1}{B0}|{I1}{I0}")
-_SPACE_RUN = re.compile(r"[ \n]+")
+_PADDED_CREDIT = patterns.compile(f"(?<![{HAN}])([{HAN}]) ([{HAN}])(?=摄)")
+_MARK_SPACE_OPEN = patterns.compile(f"([{B0}{I0}\ue100-\ue1ff])([ ]+)")
+_MARK_SPACE_CLOSE = patterns.compile(f"([ ]+)([{B1}{I1}{LINK_END}])")
+_EMPTY_MARKS = patterns.compile(f"{B0}([ ]*){B1}|{I0}([ ]*){I1}|[\ue100-\ue1ff]([ ]*){LINK_END}")
+_DOUBLE_MARKS = patterns.compile(f"{B1}{B0}|{I1}{I0}")
+_SPACE_RUN = patterns.compile(r"[ \n]+")
 
 
 def _join_singles(m: re.Match[str]) -> str:
@@ -680,12 +680,12 @@ def _tiny(el: Any) -> bool:
 # Markdown and plain-text input
 # ---------------------------------------------------------------------------------------------
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_IMAGE_LINE = re.compile(r"^!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)\s*$")
-_MD_LIST = re.compile(r"^\s{0,3}(?:([-*+])|(\d{1,3})[.)])\s+(.*)$")
-_MD_HR = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
-_MD_QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
-_MD_INLINE = re.compile(
+_MD_HEADING = patterns.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_IMAGE_LINE = patterns.compile(r"^!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)\s*$")
+_MD_LIST = patterns.compile(r"^\s{0,3}(?:([-*+])|(\d{1,3})[.)])\s+(.*)$")
+_MD_HR = patterns.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
+_MD_QUOTE = patterns.compile(r"^\s{0,3}>\s?(.*)$")
+_MD_INLINE = patterns.compile(
     r"\\([\\`*_{}\[\]()#+\-.!>|~])"                 # escaped character
     r"|!\[([^\]]*)\]\(([^)\s]+)[^)]*\)"             # inline image
     r"|\[([^\]]+)\]\(\s*<?([^)\s>]+)>?[^)]*\)"      # link
@@ -693,7 +693,7 @@ _MD_INLINE = re.compile(
     r"|\*(?=\S)([^*]+?)(?<=\S)\*"                   # emphasis
     r"|`([^`]+)`"                                   # code
 )
-_HTML_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z0-9]*\s*|!--.*?--)>", re.S)
+_HTML_TAG = patterns.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z0-9]*\s*|!--.*?--)>", re.S)
 
 
 def _md_inline(text: str, ctx: _Ctx) -> tuple[str, list[Block]]:
@@ -982,7 +982,7 @@ def _rejoin_split_sentences(blocks: list[Block], ctx: _Ctx) -> list[Block]:
     return out
 
 
-_ORIGINAL_TITLE = re.compile(r"^[（(【]?\s*原(?:标|题)?标?题[：:]\s*(?P<t>.+?)\s*[）)】]?$")
+_ORIGINAL_TITLE = patterns.compile(r"^[（(【]?\s*原(?:标|题)?标?题[：:]\s*(?P<t>.+?)\s*[）)】]?$")
 
 
 def _original_title(blocks: list[Block], ctx: _Ctx) -> tuple[list[Block], str | None]:
@@ -999,12 +999,12 @@ def _original_title(blocks: list[Block], ctx: _Ctx) -> tuple[list[Block], str | 
     return out, found
 
 
-_BYLINE = re.compile(
+_BYLINE = patterns.compile(
     f"^(?:(?P<outlet>[{HAN}A-Za-z0-9]{{2,12}}?)(?=记者|通讯员|实习生|特约记者))?"
     f"(?:记者|通讯员|实习生|特约记者|作者|文|撰文|文字)\\s*[：:/|｜]?\\s*"
     f"(?P<names>[{HAN}·]{{2,4}}(?:\\s*(?:[、，,]|\\s|通讯员|实习生|记者)\\s*[{HAN}·]{{2,4}}){{0,5}})$"
 )
-_SOURCE_BYLINE = re.compile(f"^[（(]?(?:据|来源[：:]\\s*)(?P<agency>[{HAN}]{{2,12}}?)(?:电|消息|报道)?[）)]?$")
+_SOURCE_BYLINE = patterns.compile(f"^[（(]?(?:据|来源[：:]\\s*)(?P<agency>[{HAN}]{{2,12}}?)(?:电|消息|报道)?[）)]?$")
 
 
 def _split_names(s: str) -> list[str]:
@@ -1096,14 +1096,14 @@ def _cut_prefix(marked: str, n_plain: int) -> str:
     return normalise("".join(kept))
 
 
-_SPEAKER = re.compile(
+_SPEAKER = patterns.compile(
     f"^(?P<sp>[{HAN}A-Za-z·][{HAN}A-Za-z0-9·. ]{{0,38}}?)[：:](?P<rest>.+)$"
 )
-_SAY_VERBS = re.compile(
+_SAY_VERBS = patterns.compile(
     "(?:表示|说|指出|介绍|认为|称|强调|透露|坦言|提到|回忆|告诉|解释|补充|建议|表态|宣布|发布|显示|写道|"
     "问道|答道|总结|提醒|坦承|直言|呼吁|来源|标题|时间|地点|主题|电话|地址|截至|其中|包括|如下)$"
 )
-_ORDINAL = re.compile("^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|其[一二三四五六七八九十])$")
+_ORDINAL = patterns.compile("^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|其[一二三四五六七八九十])$")
 _TURN_MARKERS = {"问", "答", "记者", "主持人", "Q", "A"}
 
 
@@ -1146,7 +1146,7 @@ def _strip_bold(text: str) -> str:
     return text.replace(B0, "").replace(B1, "")
 
 
-_DATE_ONLY = re.compile(r"^[\d年月日时分:：.\-/ ]+$")
+_DATE_ONLY = patterns.compile(r"^[\d年月日时分:：.\-/ ]+$")
 
 
 def _heading_candidate(b: Block) -> bool:
@@ -1224,8 +1224,8 @@ def _off_topic(blocks: list[Block], ctx: _Ctx) -> list[Block]:
 # Rendering
 # ---------------------------------------------------------------------------------------------
 
-_MD_ESCAPE = re.compile(r"([\\`*_\[\]<]|&(?=#?\w+;))")
-_LINE_START = re.compile(r"^(#|[>+\-=]|\d{1,9}(?=[.)]))")
+_MD_ESCAPE = patterns.compile(r"([\\`*_\[\]<]|&(?=#?\w+;))")
+_LINE_START = patterns.compile(r"^(#|[>+\-=]|\d{1,9}(?=[.)]))")
 
 
 def _escape(text: str) -> str:
@@ -1263,7 +1263,7 @@ def _md_inline_render(text: str, links: list[str]) -> str:
     return "".join(out)
 
 
-_GENERIC_ALT = re.compile(r"(?i)(?:图片?|image|photo|img|\d+|[\w-]+\.(?:jpe?g|png|gif|webp))")
+_GENERIC_ALT = patterns.compile(r"(?i)(?:图片?|image|photo|img|\d+|[\w-]+\.(?:jpe?g|png|gif|webp))")
 
 
 def _figure_html(fig: Block, alt: str) -> str:
@@ -1273,7 +1273,7 @@ def _figure_html(fig: Block, alt: str) -> str:
     return _NH3.clean(f"<figure>{img}{cap}</figure>")
 
 
-_OUTLET_TAIL = re.compile(f"(?:^|(?<=[。！？；，\\s]))[{HAN}]{{0,10}}(?:本报|社|报|网|台|中国|视觉)$")
+_OUTLET_TAIL = patterns.compile(f"(?:^|(?<=[。！？；，\\s]))[{HAN}]{{0,10}}(?:本报|社|报|网|台|中国|视觉)$")
 
 
 def _strip_credit(caption: str) -> str:
@@ -1358,7 +1358,7 @@ def _meta_url(meta: dict[str, Any]) -> str | None:
     return None
 
 
-_CN_DATE = re.compile(
+_CN_DATE = patterns.compile(
     r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}))?)?"
 )
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
+from . import patterns
 from .classify import clean_markup, fair, guarded, load_yaml, normalise, safe_date
 from .numbers import Number, find_numbers
 from .records import Article, Claim, Figure
@@ -124,9 +125,9 @@ def _numeric_by_unit() -> dict[str, tuple[MetricDef, ...]]:
 
 # A sentence and its end mark (findall with it is faster than split at a look-behind; empty pieces
 # are dropped by the caller either way)
-_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
+_SENTENCE = patterns.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
 _PART_MARKS = "；;"
-_PART_SPLIT = re.compile(f"(?<=[{_PART_MARKS}])")
+_PART_SPLIT = patterns.compile(f"(?<=[{_PART_MARKS}])")
 
 
 def _parts_of(sentence: str) -> list[str]:
@@ -187,11 +188,11 @@ _DATE_RE = guarded(
 _DAY_RE = guarded(
     r"\d", r"(?<![\d月年.])(?P<d>\d{1,2})(?:日|号)(?![电讯])(?:\s*(?:至|到|-|—)\s*(?P<d2>\d{1,2})(?:日|号))?"
 )
-_REL_RE = re.compile(
+_REL_RE = patterns.compile(
     r"(?P<w>今天|今日|今晨|今晚|昨天|昨日|昨晚|前天|明天|明日|当天|当日|当晚)"
     r"(?:[(（](?P<m>\d{1,2})月(?P<d>\d{1,2})日[)）])?"
 )
-_AS_OF_RE = re.compile(r"截至|截止到|截止")
+_AS_OF_RE = patterns.compile(r"截至|截止到|截止")
 
 
 @dataclass
@@ -290,7 +291,7 @@ def dates_in(text: str, ctx: Ctx) -> list[DateMention]:
 
 # --- shared regexes ------------------------------------------------------------------------------
 
-_THIS_RE = re.compile(r"本届|今年|这届|本次|此次|这次")
+_THIS_RE = patterns.compile(r"本届|今年|这届|本次|此次|这次")
 _MARK_RE = guarded(
     "12首第上去前本今这此",
     r"(?P<year>(?:19|20)\d{2})年(?!以来|底|初|前|后|上半年|下半年|[一二三四]季度|至今|度报告)"
@@ -298,44 +299,46 @@ _MARK_RE = guarded(
     r"|(?<![比较同超])(?P<prev>上届|上一届|去年|前年)"
     r"|(?P<this>本届|今年|这届|本次|此次|这次)"
 )
-_DELTA_BEFORE_RE = re.compile(
+_DELTA_BEFORE_RE = patterns.compile(
     r"(?:增加|增长|提高|提升|扩大|减少|下降|降低|新增|多出|增幅|增速|上升|翻)了?(?:约|近|超过|超)?$"
 )
-_SUBSET_RE = re.compile(
+_SUBSET_RE = patterns.compile(
     r"\d+(?:\.\d+)?万?[余多]?(?:个|家)[^，；\d]{0,14}?(?:举办|发布|组织|携带|携|开展|达成|签署|推出)[^，；\d]{0,8}$"
 )
-_VERB_ONLY_RE = re.compile(
+_VERB_ONLY_RE = patterns.compile(
     r"(?:今年|本届|预计|将|已|共|累计|总计|合计|达到|达|为|是|超过|突破|有|了|再|则|更|并|最终)*"
 )
-_PREDICATE_GAP_RE = re.compile(r"[有为是共计达到了约]{0,3}")
-_BASE_OF_COMPARISON_RE = re.compile(r"(?:与|和|较|比|同)?(?:去年|上届|上一届|前年|(?:19|20)\d{2}年)(?:的|同期的)?$")
+_PREDICATE_GAP_RE = patterns.compile(r"[有为是共计达到了约]{0,3}")
+_BASE_OF_COMPARISON_RE = patterns.compile(
+    r"(?:与|和|较|比|同)?(?:去年|上届|上一届|前年|(?:19|20)\d{2}年)(?:的|同期的)?$"
+)
 _CLAUSE_BOUND = "，,。；;：:！？"
 _BEFORE_BOUND = _CLAUSE_BOUND + "、"
-_SCOPE_MASK_RE = re.compile(r"线上线下|线上\+线下|线上或线下|线上和线下|线下线上|线上、线下")
-_CLAIM_RE = re.compile(
+_SCOPE_MASK_RE = patterns.compile(r"线上线下|线上\+线下|线上或线下|线上和线下|线下线上|线上、线下")
+_CLAIM_RE = patterns.compile(
     r"(?P<cmp>比上届|较上届|比上一届|较上一届|比去年|较去年|比上年|较上年|同比|环比|与上届相比|和上届相比|与去年相比|相比上届|相较上届|比往届|较往届)"
     r"[^，。；\d]{0,6}?(?P<verb>增加|增长|提高|提升|扩大|上升|多|减少|下降|降低)了?"
 )
 _THEME_RES = (
-    re.compile(r"以[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』]为(?:年度)?主题(?P<tail>.{0,16})"),
-    re.compile(r"围绕[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』](?:的)?(?:年度)?主题(?P<tail>.{0,16})"),
-    re.compile(r"(?:年度)?主题(?:是|为)[：]?[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』](?P<tail>)"),
-    re.compile(r"年度主题[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』](?P<tail>)"),
-    re.compile(r"[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』]的年度主题(?P<tail>)"),
-    re.compile(r"以(?P<t>[^，。；“”\"、]{2,20}、[^，。；“”\"、]{2,20})为(?:年度)?主题(?P<tail>.{0,16})"),
+    patterns.compile(r"以[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』]为(?:年度)?主题(?P<tail>.{0,16})"),
+    patterns.compile(r"围绕[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』](?:的)?(?:年度)?主题(?P<tail>.{0,16})"),
+    patterns.compile(r"(?:年度)?主题(?:是|为)[：]?[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』](?P<tail>)"),
+    patterns.compile(r"年度主题[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』](?P<tail>)"),
+    patterns.compile(r"[“\"「『](?P<t>[^”\"」』]{2,40})[”\"」』]的年度主题(?P<tail>)"),
+    patterns.compile(r"以(?P<t>[^，。；“”\"、]{2,20}、[^，。；“”\"、]{2,20})为(?:年度)?主题(?P<tail>.{0,16})"),
 )
-_THEME_BAD_TAIL = re.compile(  # 以“…”为主题的高峰论坛 / 主题展: the theme of something else
+_THEME_BAD_TAIL = patterns.compile(  # 以“…”为主题的高峰论坛 / 主题展: the theme of something else
     r"^(?:展|馆|场景|活动|日|论坛|演讲|区|专区"
     r"|的(?:[^，。]{0,8})(?:论坛|峰会|会议|活动|展|发布会|沙龙|专区))"
 )
-_THEME_SEP_RE = re.compile(r"\s*[，、]\s*|\s+")
-_OPEN_VERB_RE = re.compile(r"开幕|拉开帷幕|启幕|揭幕|开展")
-_CLOSE_VERB_RE = re.compile(r"闭幕|落幕|落下帷幕|圆满结束|收官")
-_RANGE_VERB_RE = re.compile(r"举办|举行|召开|在京|在北京|期间|展期|亮相|开幕|启幕")
+_THEME_SEP_RE = patterns.compile(r"\s*[，、]\s*|\s+")
+_OPEN_VERB_RE = patterns.compile(r"开幕|拉开帷幕|启幕|揭幕|开展")
+_CLOSE_VERB_RE = patterns.compile(r"闭幕|落幕|落下帷幕|圆满结束|收官")
+_RANGE_VERB_RE = patterns.compile(r"举办|举行|召开|在京|在北京|期间|展期|亮相|开幕|启幕")
 _DATEISH_RE = guarded(r"\d今昨前明当", r"\d日|\d号|今天|今日|今晨|今晚|昨|前天|明天|明日|当天|当日|当晚")
 _GUESTS = (("主宾国", "countries", "guest_country"), ("主宾省", "provinces", "guest_province"))
-_FIRSTS_STRONG_RE = re.compile(r"首次|首设|首度|第一次|首开")
-_FIRSTS_WEAK_RE = re.compile(r"首个|首家|首创|首批|首发")
+_FIRSTS_STRONG_RE = patterns.compile(r"首次|首设|首度|第一次|首开")
+_FIRSTS_WEAK_RE = patterns.compile(r"首个|首家|首创|首批|首发")
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -343,14 +346,14 @@ _FIRSTS_WEAK_RE = re.compile(r"首个|首家|首创|首批|首发")
 
 @cache
 def _vocab_re(vocab: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(v) for v in sorted(vocab, key=len, reverse=True)))
+    return patterns.compile("|".join(re.escape(v) for v in sorted(vocab, key=len, reverse=True)))
 
 
 @cache
 def _bound_res(bounds: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(up to and including the last bound, the first bound): the scans of _clause_bounds, in C."""
     cls = "[" + re.escape(bounds) + "]"
-    return re.compile(".*" + cls, re.S), re.compile(cls)
+    return patterns.compile(".*" + cls, re.S), patterns.compile(cls)
 
 
 def _clause_bounds(text: str, start: int, end: int, bounds: str = _CLAUSE_BOUND) -> tuple[int, int]:

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import pycnnum
 
+from . import patterns
+
 # Hedges written before the number. Longest first so 超过 wins over 超. 上 only counts before 万/千/百
 # (上万家 = "tens of thousands"), otherwise 线上4400家 would read as a hedge.
 PREFIX_HEDGES = (
@@ -49,7 +51,7 @@ _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # The leading class holds every character a number can start with (a hedge's first character, 上, a digit):
 # a cheap test that rejects most positions before the hedge alternation is tried there.
 _FIRST_CHARS = "".join(sorted({h[0] for h in PREFIX_HEDGES})) + r"上\d" + CN_DIGITS + "万"
-_NUMBER_RE = re.compile(
+_NUMBER_RE = patterns.compile(
     r"(?=[" + _FIRST_CHARS + r"])"
     r"(?=(?:" + _PREFIX + r"|上)?[\d" + CN_DIGITS + r"万])"
     r"(?P<pre>(?:" + _PREFIX + r")|上(?=[万千百]))?"
@@ -59,7 +61,7 @@ _NUMBER_RE = re.compile(
     r"(?P<unit>" + _UNIT + r")?"
     r"(?P<post>以上|左右|上下|之多)?"
 )
-_ARABIC_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_ARABIC_RE = patterns.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _BARE_MAGNITUDE = {"十": 10, "百": 100, "千": 1000}
 
 

@@ -11,21 +11,22 @@ import contextlib
 import functools
 import gc
 import hashlib
-import multiprocessing
 import os
 import pickle
-import re
 import shutil
 import sys
 import time
 import zlib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import classify, clean, extract, feeds, read, reconcile, render, stamp, topics, writer
+from . import classify, clean, extract, feeds, patterns, read, reconcile, render, stamp, topics, writer
 from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Removal, Source
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARALLEL_THRESHOLD = 400  # below this, process start-up costs more than it saves
@@ -146,6 +147,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         render.render_site(result, root, emit=generation.add)
         result.written, result.deleted = generation.publish()
         _drop_other_caches(cache_dir)
+        patterns.save()
         result.seconds = time.perf_counter() - started
         result.summary += f"; {result.written} files written, {result.deleted} removed in {result.seconds:.2f} s"
         stamp.save(root, docs_dir, fingerprint, result.summary, [d.line() for d in result.warnings],
@@ -229,7 +231,7 @@ def _cache_dir(root: Path) -> Path:
     return root / ".build" / "cache" / _code_fingerprint(root)
 
 
-_CACHE_NAME = re.compile(r"[0-9a-f]{16}")
+_CACHE_NAME = patterns.compile(r"[0-9a-f]{16}")
 
 
 def _drop_other_caches(cache_dir: Path) -> None:
@@ -287,6 +289,8 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
     jobs = jobs or os.cpu_count() or 1
     try:
         if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
+            from concurrent.futures import ProcessPoolExecutor  # (a rebuild of a few articles never needs it)
+
             # the records come back unpickled, none of them garbage: the collector walking them
             # took 2.4 s of the main process at 10,000 articles, on a core the workers needed
             # (workers are forked inside the pause, and collect as usual)
@@ -306,6 +310,8 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
         if len(dirty) >= _INDEX_SHARDS // 4 and jobs > 1:
             # pickling 10,000 records took 0.7 s of a cold build, while the other core idled
             # through reconcile: a forked child writes them from its copy of the heap instead
+            import multiprocessing
+
             writing = multiprocessing.get_context("fork").Process(target=_save_index, args=(cache_dir, rows, dirty))
             writing.start()
             at_end.callback(_index_written, writing)
@@ -434,7 +440,7 @@ def _load_index(cache_dir: Path) -> dict[str, IndexRow]:
     return index
 
 
-def _index_written(writing: multiprocessing.process.BaseProcess) -> None:
+def _index_written(writing: BaseProcess) -> None:
     """Wait for the child writing the index; say so if it failed (the build itself stands)."""
     writing.join()
     if writing.exitcode:
@@ -467,6 +473,7 @@ def _read_and_process(path: Path, seed_dir: Path, root: Path, cache_dir: Path) -
         return source.path, diags, known[2]
     p = slim(_safe_process(source, root))
     p.source_key = key
+    patterns.save()  # a worker's first article compiles the patterns no import did (then: nothing new)
     return source.path, diags, _store(p, cache_dir, key)
 
 
@@ -571,7 +578,7 @@ def _drop_unusable(processed: list[Processed], diagnostics: list[Diagnostic]) ->
     return out
 
 
-_WORDS = re.compile(r"\w+")  # joined, the text without punctuation or spaces (findall: faster than sub)
+_WORDS = patterns.compile(r"\w+")  # joined, the text without punctuation or spaces (findall: faster than sub)
 
 
 def _merge_duplicates(processed: list[Processed], seed_dir: Path,

@@ -14,17 +14,16 @@ import re
 import unicodedata
 from pathlib import Path
 
-import charset_normalizer
 import frontmatter
 import yaml
 
-from . import datafiles
+from . import datafiles, patterns
 from .records import Diagnostic, Source
 
 MAX_BYTES = 2_000_000  # an article is a few KB; anything larger is a saved page or a mistake
-_SAFE_STEM = re.compile(r"[^A-Za-z0-9_-]+")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_HTML_HINT = re.compile(
+_SAFE_STEM = patterns.compile(r"[^A-Za-z0-9_-]+")
+_FRONT_MATTER = patterns.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_HTML_HINT = patterns.compile(
     r"<\s*/?\s*(p|div|br|span|img|a|h[1-6]|table|ul|ol|li|strong|b|em|font|section|article|html|body|figure)\b",
     re.I,
 )
@@ -148,6 +147,8 @@ def decode(data: bytes) -> tuple[str | None, str, str | None]:
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3:  # a character cut in two by MAX_BYTES, not another encoding
             return data[: exc.start].decode("utf-8", errors="replace"), "utf-8", None
+    import charset_normalizer  # only for a file that is not UTF-8: its import is a sixth of reading one
+
     # charset-normalizer can take a short GBK text for Korean; the corpus is Chinese news, so
     # among the decodings it proposes (plus strict GB18030 and Big5) keep the most Chinese-looking.
     candidates: list[tuple[str, str]] = []

@@ -10,7 +10,6 @@ are checked against the previous held edition.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -19,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import datafiles
+from . import datafiles, patterns
 from .classify import fair
 from .extract import MetricDef, metrics, qualifier_en, qualifier_ranges
 from .records import Choice, Claim, ClaimCheck, Diagnostic, Edition, Figure
@@ -300,7 +299,7 @@ def reconcile(
 # --- claims ----------------------------------------------------------------------------------------
 
 
-_WRITTEN_RE = re.compile(r"(\d+(?:\.(\d+))?)\s?(万亿|亿|万)?")
+_WRITTEN_RE = patterns.compile(r"(\d+(?:\.(\d+))?)\s?(万亿|亿|万)?")
 _MAGNITUDE = {"万亿": 10**12, "亿": 10**8, "万": 10**4, None: 1}
 
 

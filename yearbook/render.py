@@ -10,11 +10,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from functools import lru_cache
@@ -23,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import charts, datafiles, dataset, templating, topics, writer
+from . import charts, datafiles, dataset, patterns, templating, topics, writer
 from .classify import fair
 from .records import Choice, Claim, ClaimCheck, Edition, Figure
 
@@ -67,7 +65,7 @@ def load_metrics(root: Path) -> tuple[Metric, ...]:
 
 # --- filters ------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
+_MD_SPECIAL = patterns.compile(r"([\\`*_\[\]|<>#])")
 
 
 def md_text(value: Any) -> str:
@@ -263,6 +261,9 @@ def render_site(result: BuildResult, root: Path,
         for name, svg in chart_files.items():
             pages[f"assets/charts/{name}"] = svg
         if len(articles) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             _STATE.update(state)
             try:  # forked workers inherit the context as it is: nothing to send but the group's number
                 with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import datafiles
+from . import datafiles, patterns
 from . import render as zh
 from .records import Edition, Figure
 
@@ -26,7 +26,7 @@ SCOPES = {"整体": "overall", "线下": "on site", "线上": "online", "综合�
           "专题展": "thematic exhibitions"}
 ROUND_WORDS = {100: "hundreds", 1000: "thousands", 10000: "tens of thousands", 100000: "hundreds of thousands",
                1000000: "millions"}
-_PUNCT = re.compile(r"[\s，,、。.“”\"'·・:：;；!！]+")
+_PUNCT = patterns.compile(r"[\s，,、。.“”\"'·・:：;；!！]+")
 
 
 @lru_cache(maxsize=4)
