@@ -205,6 +205,31 @@ def test_svg_is_accessible_text_and_deterministic(toy) -> None:
     assert not re.search(r"\d\.\d{2,}", svg.split("</desc>", 1)[1])
 
 
+def test_a_drawn_chart_is_kept_and_drawn_again_only_when_its_data_change(toy, tmp_path, monkeypatch) -> None:
+    eds, years, metrics = toy
+    cache = tmp_path / "charts"
+    plain = charts.catalogue(eds, years, metrics, {})
+    kept = charts.catalogue(eds, years, metrics, {}, cache)
+    assert {k: (c.svg, c.width, c.height) for k, c in kept.items()} == \
+        {k: (c.svg, c.width, c.height) for k, c in plain.items()}
+    assert len(list(cache.iterdir())) == len(kept) == 2
+
+    def no_drawing(*_args):
+        raise AssertionError("an unchanged chart was drawn again")
+
+    monkeypatch.setattr(charts, "layout", no_drawing)
+    assert charts.catalogue(eds, years, metrics, {}, cache)["exhibitors_offline"].svg == \
+        plain["exhibitors_offline"].svg
+    monkeypatch.undo()
+
+    changed = [eds[0], edition(2022, exhibitors_offline=fig("exhibitors_offline", 2022, 2600, "家"),
+                               intl_rate__整体=fig("intl_rate", 2022, 20.8, "%", scope="整体")), eds[2]]
+    redrawn = charts.catalogue(changed, years, metrics, {}, cache)
+    assert "2022年2600家" in redrawn["exhibitors_offline"].svg
+    assert redrawn["intl_rate@整体"].svg == plain["intl_rate@整体"].svg
+    assert len(list(cache.iterdir())) == 2  # the 2400 drawing is gone: one generation is kept
+
+
 def test_no_editions_no_charts(toy) -> None:
     _, _, metrics = toy
     assert _files(charts.catalogue([], [], metrics, {})) == {}

@@ -22,8 +22,10 @@ Jinja's autoescaping on every text from data files or articles: about a millisec
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -33,7 +35,7 @@ from typing import Any
 
 import jinja2
 
-from . import templating
+from . import templating, writer
 from .records import Edition, Figure
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -163,8 +165,13 @@ def topic_chart(editions: list[Edition], years: list[int], trend: dict[int, dict
     return Chart(key="topics", filename="topics.svg", title="话题热度（每万字提及次数）", alt=alt, series=tuple(series))
 
 
-def catalogue(editions: list[Edition], years: list[int], metrics: Any, trend: dict) -> dict[str, Chart]:
-    """Every chart the site shows, rendered, by key; the templates look charts up here."""
+def catalogue(editions: list[Edition], years: list[int], metrics: Any, trend: dict,
+              cache: Path | None = None) -> dict[str, Chart]:
+    """Every chart the site shows, rendered, by key; the templates look charts up here.
+
+    `cache`: a folder where drawn charts are kept by what they show (a chart is its data, so the
+    same Chart over the same years draws the same bytes): after an edit most charts are unchanged,
+    and drawing all of them again was a third of the main process's share of a rebuild."""
     if not editions or not years:
         return {}
     charts = {c.key: c for c in metric_charts(editions, years, metrics)}
@@ -172,10 +179,44 @@ def catalogue(editions: list[Edition], years: list[int], metrics: Any, trend: di
     if t:
         charts[t.key] = t
     out = {}
+    drawn: set[str] = set()
     for key, chart in charts.items():
-        drawing = layout(chart, years)
-        out[key] = replace(chart, width=drawing["width"], height=drawing["height"], svg=svg(drawing))
+        width, height = TOPIC_SIZE if chart.series else METRIC_SIZE
+        out[key] = replace(chart, width=width, height=height, svg=_drawn(chart, years, cache, drawn))
+    if cache is not None:
+        _prune(cache, drawn)
     return out
+
+
+def _drawn(chart: Chart, years: list[int], cache: Path | None, drawn: set[str]) -> str:
+    if cache is None:
+        return svg(layout(chart, years))
+    name = hashlib.sha256(repr((chart, years)).encode("utf-8")).hexdigest()[:32] + ".svg"
+    drawn.add(name)
+    path = cache / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    text = svg(layout(chart, years))
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        writer.write_atomic(path, text.encode("utf-8"))
+    except OSError:
+        pass  # a read-only checkout draws every chart every time
+    return text
+
+
+def _prune(cache: Path, drawn: set[str]) -> None:
+    """Keep only this build's charts (one generation, as the page cache)."""
+    try:
+        names = os.listdir(cache)
+    except OSError:
+        return
+    for name in names:
+        if name not in drawn:
+            with contextlib.suppress(OSError):
+                os.unlink(cache / name)
 
 
 def home_charts(catalog: dict[str, Chart]) -> list[Chart]:

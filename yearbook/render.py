@@ -230,7 +230,8 @@ def render_site(result: BuildResult, root: Path,
     edition_by_year = {e.year: e for e in editions}
     rows = compare_rows(editions, metrics)
     trend = topic_trend(editions, by_stem)
-    catalog = charts.catalogue(editions, years, metrics, trend) if editions else {}  # charts work (issue 5)
+    chart_cache = result.cache_dir / "charts" if result.cache_dir is not None else None
+    catalog = charts.catalogue(editions, years, metrics, trend, chart_cache) if editions else {}
     chart_files = {c.filename: c.svg for c in catalog.values()}
 
     ctx = dict(
