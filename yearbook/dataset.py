@@ -29,8 +29,7 @@ def _published(fg: Figure, article_meta: Mapping[str, dict]) -> str | None:
 
 
 def _figure_json(fg: Figure, article_meta: Mapping[str, dict]) -> dict[str, Any]:
-    fields = vars(fg)  # read directly: 150,000 figures at 10,000 articles
-    out = {name: fields[name] for name in FIGURE_FIELDS}
+    out = {name: getattr(fg, name) for name in FIGURE_FIELDS}
     out["published"] = _published(fg, article_meta)
     if isinstance(out["value"], list):
         out["value"] = list(out["value"])

@@ -742,7 +742,7 @@ def extract(article: Article, edition: int, published: date | None) -> tuple[lis
 
 def _restage(fg: Figure, ctx: Ctx) -> Figure:
     if fg.metric in ("theme", "venues", "guest_country", "guest_province"):
-        return Figure(**{**fg.__dict__, "stage": ctx.stage})
+        return fg._replace(stage=ctx.stage)
     return fg
 
 
