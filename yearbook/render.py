@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import charts, datafiles, dataset, patterns, templating, topics, writer
+from . import charts, datafiles, dataset, templating, topics, writer
 from .classify import fair
 from .records import Choice, Claim, ClaimCheck, Edition, Figure
 
@@ -65,15 +65,14 @@ def load_metrics(root: Path) -> tuple[Metric, ...]:
 
 # --- filters ------------------------------------------------------------------------------
 
-_MD_SPECIAL = patterns.compile(r"([\\`*_\[\]|<>#])")
+# Markdown's inline marks escaped, line breaks as spaces (and a NUL, which no page should hold, as &)
+_MD_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|#"}, "\n": " ", "\x00": "&"})
 
 
 def md_text(value: Any) -> str:
-    """Plain text safe to drop into Markdown: no HTML, no accidental emphasis or links."""
-    text = html.escape(str(value if value is not None else ""), quote=False)
-    text = text.replace("&lt;", "\x00lt;").replace("&gt;", "\x00gt;").replace("&amp;", "\x00amp;")
-    text = re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
-    return text.replace("\x00", "&").replace("\n", " ")
+    """Plain text safe to drop into Markdown: no HTML, no accidental emphasis or links.
+    (One translate after html.escape: pages at 1,000 articles call this 25,000 times.)"""
+    return html.escape(str(value if value is not None else ""), quote=False).translate(_MD_ESCAPES)
 
 
 def quoted(sentence: str) -> str:
