@@ -35,7 +35,7 @@ def edit(project: Path, old: str, new: str) -> None:
     seed = project / "seeds" / SEED_2021
     text = seed.read_text(encoding="utf-8")
     assert old in text
-    seed.write_text(text.replace(old, new), encoding="utf-8")
+    seed.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_a_rebuild_renders_only_the_edited_edition_and_equals_a_cold_build(
@@ -65,6 +65,30 @@ def test_a_rebuild_renders_only_the_edited_edition_and_equals_a_cold_build(
     assert read_tree(cold / "docs") == warm
 
 
+def test_an_edit_that_changes_no_figure_title_or_date_renders_no_edition_output(
+    tmp_path: Path, made: list[tuple[str, int | None]]
+) -> None:
+    project = copy_project(tmp_path / "warm")
+    pipeline.build(project, quiet=True)
+    before = read_tree(project / "docs")
+    made.clear()
+    sentence = "记者在现场还看到，多家参展企业增设了外语讲解服务，方便境外观众了解展品。"
+    paragraph_end = "记者有了不少发现。</p>"  # a paragraph after the lead (which the feed shows)
+    edit(project, paragraph_end, f"{paragraph_end}\n<p>{sentence}</p>")
+    pipeline.build(project, quiet=True)
+    assert made == []  # the 2021 pages, JSON entry, CSV rows, feed and conflicts are all as they were
+    warm = read_tree(project / "docs")
+    changed = {k for k in warm if warm[k] != before.get(k)}
+    assert any(k.startswith("articles/2021/") for k in changed) and sentence in b"".join(
+        warm[k] for k in changed if k.startswith("articles/")).decode()
+    assert not any(k.startswith(("years/", "en/years/", "data/", "feeds/2021")) for k in changed)
+
+    cold = copy_project(tmp_path / "cold")
+    edit(cold, paragraph_end, f"{paragraph_end}\n<p>{sentence}</p>")
+    pipeline.build(cold, quiet=True)
+    assert read_tree(cold / "docs") == warm
+
+
 def test_without_a_cache_every_edition_is_rendered(tmp_path: Path, made: list[tuple[str, int | None]]) -> None:
     project = copy_project(tmp_path / "p")
     result = pipeline.build(project, quiet=True)
@@ -86,7 +110,7 @@ def test_digests_follow_the_inputs_of_each_edition(tmp_path: Path) -> None:
     assert render.edition_digests(list(result.articles), editions) == digests  # deterministic
     for p in result.articles:
         if p.classification.edition == 2025:
-            p.source_key = "changed"
+            p.view_key = "changed"
     changed = render.edition_digests(result.articles, editions)
     differs = {scope: [y for y in (2021, 2022, 2025) if changed[scope][y] != digests[scope][y]] for scope in digests}
     # 2022's claims are checked against 2021, the edition held before it; its pages show 2025's year
@@ -94,7 +118,7 @@ def test_digests_follow_the_inputs_of_each_edition(tmp_path: Path) -> None:
     assert differs == {"own": [2025], "claims": [2025], "pages": [2025]}
     for p in result.articles:
         if p.classification.edition == 2025:
-            p.source_key = ""  # a record without a key: its edition is never taken from the cache
+            p.view_key = ""  # a record without a key: its edition is never taken from the cache
     keyless = render.edition_digests(result.articles, editions)
     assert [2025 in keyless[scope] for scope in ("own", "claims", "pages")] == [False, False, False]
     assert 2022 in keyless["pages"] and 2022 in keyless["own"]

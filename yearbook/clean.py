@@ -133,7 +133,17 @@ class _Rules:
     photo_credits: tuple[re.Pattern[str], ...]
     credit_lines: re.Pattern[str]
     caption_start: re.Pattern[str]
-    topic: re.Pattern[str]
+    topic: tuple[re.Pattern[str], ...]  # Han words; words with letters (case-insensitive)
+
+
+def _vocabulary(words: list[str]) -> tuple[re.Pattern[str], ...]:
+    """Words to count, as two patterns: the words without letters as a plain alternation, which the
+    engine scans for by their first characters in C, and the words with letters under re.I (which
+    would take that scan from the others). Their matches cannot overlap, so their counts add up."""
+    cased = [w for w in words if w.lower() != w.upper()]
+    plain_words = [w for w in words if w not in cased]
+    return tuple(patterns.compile("|".join(map(re.escape, group)), re.I if group is cased else 0)
+                 for group in (plain_words, cased) if group)
 
 
 def _han(pattern: str) -> str:
@@ -191,12 +201,7 @@ def rules() -> _Rules:
         photo_credits=tuple(patterns.compile(_han(p)) for p in data["photo_credits"]),
         credit_lines=alt(data["credit_lines"]),
         caption_start=patterns.compile(data["caption_starts"]),
-        # led by a class of the words' first characters: most positions fail there at once
-        topic=patterns.compile(
-            "(?=[" + "".join(sorted({re.escape(w[0]) for w in data["topic_vocabulary"]})) + "])(?:"
-            + "|".join(map(re.escape, data["topic_vocabulary"])) + ")",
-            re.I,
-        ),
+        topic=_vocabulary(data["topic_vocabulary"]),
     )
 
 
@@ -1234,7 +1239,7 @@ def _off_topic(blocks: list[Block], ctx: _Ctx) -> list[Block]:
     topic = rules().topic
 
     def hits(sec: list[Block]) -> int:
-        return sum(len(topic.findall(b.plain + " " + b.caption)) for b in sec)
+        return sum(len(rx.findall(b.plain + " " + b.caption)) for b in sec for rx in topic)
 
     counts = [hits(s) for s in sections]
     total = sum(counts)

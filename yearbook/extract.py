@@ -335,7 +335,12 @@ _THEME_SEP_RE = patterns.compile(r"\s*[，、]\s*|\s+")
 _OPEN_VERB_RE = patterns.compile(r"开幕|拉开帷幕|启幕|揭幕|开展")
 _CLOSE_VERB_RE = patterns.compile(r"闭幕|落幕|落下帷幕|圆满结束|收官")
 _RANGE_VERB_RE = patterns.compile(r"举办|举行|召开|在京|在北京|期间|展期|亮相|开幕|启幕")
-_DATEISH_RE = guarded(r"\d今昨前明当", r"\d日|\d号|今天|今日|今晨|今晚|昨|前天|明天|明日|当天|当日|当晚")
+# A day or a relative day: two patterns, each opening with what the engine scans for in C (a
+# lookahead guard in front of the mixed alternation made it try every position)
+_DATEISH_RES = (
+    patterns.compile(r"\d[日号]"),
+    patterns.compile(r"今天|今日|今晨|今晚|昨|前天|明天|明日|当天|当日|当晚"),
+)
 _GUESTS = (("主宾国", "countries", "guest_country"), ("主宾省", "provinces", "guest_province"))
 _FIRSTS_STRONG_RE = patterns.compile(r"首次|首设|首度|第一次|首开")
 _FIRSTS_WEAK_RE = patterns.compile(r"首个|首家|首创|首批|首发")
@@ -634,7 +639,7 @@ def _text_facts(sentences: list[list[Part]], ctx: Ctx) -> list[Figure]:
                     if fig:
                         out.append(fig)
             # dates
-            dms = dates_in(text, ctx) if _DATEISH_RE.search(text) else []
+            dms = dates_in(text, ctx) if any(rx.search(text) for rx in _DATEISH_RES) else []
             if dms:
                 ctx.last_date = dms[-1].last or dms[-1].first
             if about_fair and dms and f.name_re.search(text) and "明年" not in text:

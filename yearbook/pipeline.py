@@ -52,9 +52,11 @@ class Processed:
     lead: str = ""  # the first paragraph, for feeds
     fingerprint: str = ""  # the text without punctuation or spaces, hashed: finds duplicates
     has_words: bool = True
-    # the cache key of the source (its bytes, path and page id under this code, data and templates):
-    # what render keys the pages made from several articles by (see render.edition_digests)
+    # the cache key of the source (its bytes, path and page id under this code, data and templates)
     source_key: str = ""
+    # what the outputs about an edition can show of the article (see view_key()): what render keys
+    # those outputs by (render.edition_digests)
+    view_key: str = ""
 
 
 @dataclass
@@ -489,7 +491,26 @@ def slim(p: Processed) -> Processed:
     # of those an editor should check (a quarter of the record's bytes went on the rest)
     removals = [r if r.kind in render.CHECK_REMOVALS else Removal(r.kind, _first_line(r.text)) for r in a.removals]
     p.article = replace(a, body_markdown="", text="", images=[], lead_image=None, removals=removals)
+    p.view_key = view_key(p)
     return p
+
+
+# What a change of wording alone moves and no output about an edition reads: the source's hash,
+# the text's length and topic counts (the topic charts, rendered every build), the duplicate
+# fingerprint, the cache's paths and keys.
+_NOT_SHOWN = frozenset({"article", "page", "page_file", "source_key", "view_key", "text_chars", "topic_counts",
+                        "fingerprint"})
+
+
+def view_key(p: Processed) -> str:
+    """A digest of everything in a slim record that an output about an edition may show (its figures,
+    claims, firsts, title, outlet, dates, topics, lead, diagnostics, ...). An edit that adds a sentence
+    and changes none of it re-renders the article's own page, not its edition's pages, feed and data.
+    Everything not known to be unshown is in it: a field added later keys the outputs until it is
+    listed in _NOT_SHOWN."""
+    article = {k: v for k, v in vars(p.article).items() if k != "content_hash"}
+    rest = {k: v for k, v in vars(p).items() if k not in _NOT_SHOWN}
+    return hashlib.sha1(pickle.dumps((article, rest), protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
 def _full(p: Processed, seed_dir: Path, root: Path) -> Processed:

@@ -389,31 +389,33 @@ def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[
 
     The per-edition outputs are most of the render at archive scale, and an edit touches one
     edition. What an edition holds is made from the records of its members (the articles assigned
-    to it or giving a figure or claim for it, and an override's article), each fixed by its cache
-    key, path, stem and other sources, in build order. Outputs read more or less around it:
+    to it or giving a figure or claim for it, and an override's article), each fixed by its view
+    key (what these outputs can show of it, pipeline.view_key: an edit that changes no figure,
+    title or date re-renders none of them), path, stem and other sources, in build order. Outputs
+    read more or less around it:
     - "own": the edition alone (its CSV rows, its feed, its conflicts in the report);
     - "claims": and the edition held before it, which its claims are checked against (JSON entry);
     - "pages": and the editions shown before it (the change column, the link back) and the list of
       editions (the link forward, which shows the next edition's year only; the English
       navigation): its Chinese and English pages. So an edit re-makes the pages of its edition and
       of the one after it, not of the one before.
-    An edition with a member that has no cache key (a read-only checkout) gets no digest where it
-    is read, and what reads it is rendered every time."""
+    An edition with a member that has no view key (a record not made by the pipeline) gets no
+    digest where it is read, and what reads it is rendered every time."""
     members: dict[int, list[str]] = {e.year: [] for e in editions}
     keyless: set[int] = set()
     for p in articles:  # in build order, which orders an edition's figures and claims
         years = {f.edition for f in p.figures} | {c.edition for c in p.claims} | {p.classification.edition}
         for year in years & members.keys():
-            members[year].append(f"{p.article.path}\t{p.article.stem}\t{p.source_key}\t{p.article.also_found_in}")
-            if not p.source_key:
+            members[year].append(f"{p.article.path}\t{p.article.stem}\t{p.view_key}\t{p.article.also_found_in}")
+            if not p.view_key:
                 keyless.add(year)
     by_stem = {p.article.stem: p for p in articles}
     for e in editions:
         for choice in e.metrics.values():
             if choice.edited and choice.chosen.article in by_stem:
                 p = by_stem[choice.chosen.article]
-                members[e.year].append(f"override\t{p.article.stem}\t{p.source_key}\t{choice.chosen}")
-                if not p.source_key:
+                members[e.year].append(f"override\t{p.article.stem}\t{p.view_key}\t{choice.chosen}")
+                if not p.view_key:
                     keyless.add(e.year)
     own = {year: hashlib.sha256("\n".join(lines).encode()).hexdigest() for year, lines in members.items()}
     years = [e.year for e in editions]
