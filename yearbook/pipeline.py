@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARALLEL_THRESHOLD = 400  # below this, process start-up costs more than it saves
+# the removals the build report lists one by one (render's report counts the others by kind)
+REPORTED_REMOVALS = frozenset({"off_topic", "caption_moved", "furniture", "editor_line", "end_marker"})
 BEIJING = timezone(timedelta(hours=8))
 
 
@@ -54,6 +56,7 @@ class Processed:
     has_words: bool = True
     # the cache key of the source (its bytes, path and page id under this code, data and templates)
     source_key: str = ""
+    removal_kinds: tuple[str, ...] = ()  # of every removal (the slim record keeps the reported ones)
     # what the outputs about an edition can show of the article (see view_key()): what render keys
     # those outputs by (render.edition_digests)
     view_key: str = ""
@@ -165,7 +168,7 @@ def report_text(result: BuildResult) -> str:
         lines.append(d.line())
     for p in result.articles:
         for r in p.article.removals:
-            if r.kind in ("off_topic", "caption_moved", "furniture", "editor_line", "end_marker"):
+            if r.kind in REPORTED_REMOVALS:
                 lines.append(f"REMOVED {p.article.path}: {r.kind}: {_first_line(r.text)}")
     lines.append(result.summary)
     return "\n".join(lines)
@@ -487,9 +490,12 @@ def slim(p: Processed) -> Processed:
     p.lead = feeds.lead(a.text)
     p.fingerprint = hashlib.sha1("".join(_WORDS.findall(a.text)).encode()).hexdigest()
     p.has_words = bool(_WORDS.search(a.text)) or bool(a.images)
-    # the images are the page's alone; of a removal the report shows the first line, but the text
-    # of those an editor should check (a quarter of the record's bytes went on the rest)
-    removals = [r if r.kind in render.CHECK_REMOVALS else Removal(r.kind, _first_line(r.text)) for r in a.removals]
+    # the images are the page's alone. Of the removals the reports list one by one, the first line
+    # (but the text of those an editor should check); of the others (HTML comments, stock links,
+    # bylines: seven in ten), only the kind, which the report counts
+    p.removal_kinds = tuple(r.kind for r in a.removals)
+    removals = [r if r.kind in render.CHECK_REMOVALS else Removal(r.kind, _first_line(r.text))
+                for r in a.removals if r.kind in REPORTED_REMOVALS]
     p.article = replace(a, body_markdown="", text="", images=[], lead_image=None, removals=removals)
     p.view_key = view_key(p)
     return p

@@ -539,8 +539,9 @@ def _removals(articles: list[Processed]) -> tuple[dict[str, int], list[tuple[str
     counts: dict[str, int] = {}
     to_check = []
     for p in articles:
+        for kind in p.removal_kinds or [r.kind for r in p.article.removals]:
+            counts[kind] = counts.get(kind, 0) + 1
         for r in p.article.removals:
-            counts[r.kind] = counts.get(r.kind, 0) + 1
             if r.kind in CHECK_REMOVALS:
                 to_check.append((p.article.path, r))
     return counts, to_check
