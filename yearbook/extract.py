@@ -35,6 +35,11 @@ class Recognition:
     scopes: tuple[str, ...]
     default_scope: str | None
     scope_preference: tuple[str, ...]
+    # requires / exclude / exclude_sentence as patterns (None when empty), made once with the
+    # record: looked up by their word tuples, each cost a hash of the whole tuple for every number
+    requires_re: re.Pattern[str] | None = field(default=None, compare=False)
+    exclude_re: re.Pattern[str] | None = field(default=None, compare=False)
+    exclude_sentence_re: re.Pattern[str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ def metrics() -> dict[str, MetricDef]:
                 scopes=_tuple(rec, "scopes"),
                 default_scope=rec.get("default_scope"),
                 scope_preference=_tuple(rec, "scope_preference") or _tuple(rec, "scopes"),
+                **{f"{key}_re": _vocab_re(_tuple(rec, key)) if rec.get(key) else None
+                   for key in ("requires", "exclude", "exclude_sentence")},
             )
         out[mid] = MetricDef(
             id=mid,
@@ -517,11 +524,11 @@ def _match_metric(part: Part, n: Number, prev_end: int, next_start: int) -> Metr
     for metric in _numeric_by_unit().get(n.unit or "", ()):
         rec = metric.recognition
         assert rec is not None
-        if rec.exclude and _vocab_re(rec.exclude).search(clause):
+        if rec.exclude_re is not None and rec.exclude_re.search(clause):
             continue
-        if rec.requires and not _vocab_re(rec.requires).search(clause):
+        if rec.requires_re is not None and not rec.requires_re.search(clause):
             continue
-        if rec.exclude_sentence and _vocab_re(rec.exclude_sentence).search(part.sent, 0, part.offset + n.start):
+        if rec.exclude_sentence_re is not None and rec.exclude_sentence_re.search(part.sent, 0, part.offset + n.start):
             continue
         candidates.append((metric, True))
     if not candidates:
