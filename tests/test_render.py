@@ -160,3 +160,14 @@ def test_without_site_url_set_feeds_take_the_address_from_mkdocs_yml(tmp_path: P
     assert feeds.site_url(tmp_path) == "https://yearbook.example/zh/"
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     assert feeds.site_url(tmp_path) == "https://example.invalid/"
+
+
+def test_a_feed_drops_characters_xml_does_not_allow() -> None:
+    from lxml import etree
+
+    from yearbook import feeds
+
+    xml = feeds.atom([], "https://x.example/", "feeds/articles.xml", "服贸会\x01年鉴\x0b", "副标题\t", "https://x.example/")
+    root = etree.fromstring(xml)
+    assert root.findtext("{http://www.w3.org/2005/Atom}title") == "服贸会年鉴"
+    assert root.findtext("{http://www.w3.org/2005/Atom}subtitle") == "副标题\t"
