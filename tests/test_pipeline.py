@@ -186,3 +186,76 @@ def test_a_failed_background_index_is_reported_and_the_build_stands(
     assert len(result.articles) == 65
     assert "the cache index could not be written (exit code 3)" in capsys.readouterr().err
     assert not list(pipeline._cache_dir(project).glob("index-*.pickle"))
+
+
+@pytest.fixture
+def fresh_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """As a new build.py process would: no index held in memory, no other thread, so that the files
+    changed since the last build are processed ahead, by a forked child. Returns the file in which
+    every process() call leaves "<pid> <seed path>"."""
+    marks = tmp_path / "processed"
+    real = pipeline.process
+
+    def process(source, root):
+        with marks.open("a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {source.path}\n")
+        return real(source, root)
+
+    monkeypatch.setattr(pipeline, "process", process)
+    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 1)
+    return marks
+
+
+def _processed(marks: Path) -> list[tuple[int, str]]:
+    lines = marks.read_text(encoding="utf-8").splitlines() if marks.exists() else []
+    return [(int(pid), path) for pid, path in (line.split(" ", 1) for line in lines)]
+
+
+def test_a_changed_file_is_processed_ahead_while_the_index_is_read(tmp_path: Path, fresh_process: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    pipeline.build(project, quiet=True)
+    fresh_process.unlink()
+    seed = sorted((project / "seeds").iterdir())[0]
+    seed.write_text(seed.read_text(encoding="utf-8").replace("1672个", "1772个"), encoding="utf-8")
+    pipeline._HELD.clear()
+    pipeline.build(project, quiet=True)
+    (pid, path), = _processed(fresh_process)
+    assert path == seed.name and pid != os.getpid()  # in the forked child
+
+    cold = copy_project(tmp_path / "cold")
+    cold_seed = cold / "seeds" / seed.name
+    cold_seed.write_text(cold_seed.read_text(encoding="utf-8").replace("1672个", "1772个"), encoding="utf-8")
+    pipeline.build(cold, quiet=True)
+    assert read_tree(project / "docs") == read_tree(cold / "docs")
+
+
+def test_a_touched_file_is_not_processed_ahead_either(tmp_path: Path, fresh_process: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    pipeline.build(project, quiet=True)
+    fresh_process.unlink()
+    os.utime(sorted((project / "seeds").iterdir())[0], ns=(1, 1))  # same bytes, new mtime
+    pipeline._HELD.clear()
+    pipeline.build(project, quiet=True)
+    assert _processed(fresh_process) == []
+
+
+def test_if_the_child_fails_the_build_processes_the_files_itself(tmp_path: Path, fresh_process: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    project = copy_project(tmp_path / "p")
+    pipeline.build(project, quiet=True)
+    before = read_tree(project / "docs")
+    fresh_process.unlink()
+    parent, real = os.getpid(), pipeline._read_and_process
+
+    def read_and_process(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_read_and_process", read_and_process)
+    seed = sorted((project / "seeds").iterdir())[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # new bytes, same article
+    pipeline._HELD.clear()
+    pipeline.build(project, quiet=True)
+    assert [path for pid, path in _processed(fresh_process) if pid == os.getpid()] == [seed.name]
+    assert read_tree(project / "docs") == before

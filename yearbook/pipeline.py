@@ -15,6 +15,7 @@ import os
 import pickle
 import shutil
 import sys
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field, replace
@@ -272,11 +273,16 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
     Workers read the files themselves and write the pages to the cache, so the main process never
     holds an article's text: it gets back the slim record the corpus stages need. The index may
     still be being written when this returns: `at_end` waits for it."""
-    index = _load_index(cache_dir)
     stats = {path: _stat(path) for path in paths}
+    rels = {path: read.relative(path, seed_dir) for path in paths}
+    work = functools.partial(_read_and_process, seed_dir=seed_dir, root=root, cache_dir=cache_dir)
+    jobs = jobs or os.cpu_count() or 1
+    with contextlib.suppress(OSError):  # a read-only checkout builds without its cache
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    ahead = _Ahead.start(paths, stats, rels, cache_dir, work) if jobs > 1 else None
+    index = _load_index(cache_dir)
     results: dict[Path, Entry] = {}
     todo = []
-    rels = {path: read.relative(path, seed_dir) for path in paths}
     listed = _listing(cache_dir)
     for path in paths:
         known = index.get(rels[path])
@@ -284,16 +290,17 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
             results[path] = known[1]
         else:
             todo.append(path)
-    with contextlib.suppress(OSError):  # a read-only checkout builds without its cache
-        cache_dir.mkdir(parents=True, exist_ok=True)
+    processed_ahead = ahead.finish() if ahead is not None else {}
+    for path in todo:
+        if path in processed_ahead:
+            results[path] = processed_ahead[path]
+    todo_here = [path for path in todo if path not in processed_ahead]
     # a file that was touched but not changed, or moved, is found by its content key; forked
     # workers see this table as it is, so nothing is sent to them but the paths
-    if todo:
+    if todo_here:
         _KNOWN.update({entry[2].source_key: entry for _, entry in index.values() if entry[2] is not None})
-    work = functools.partial(_read_and_process, seed_dir=seed_dir, root=root, cache_dir=cache_dir)
-    jobs = jobs or os.cpu_count() or 1
     try:
-        if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        if jobs > 1 and len(todo_here) >= PARALLEL_THRESHOLD:
             from concurrent.futures import ProcessPoolExecutor  # (a rebuild of a few articles never needs it)
 
             # the records come back unpickled, none of them garbage: the collector walking them
@@ -301,13 +308,13 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
             # (workers are forked inside the pause, and collect as usual)
             with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool, _collector_paused():
                 # small chunks: a worker left without work at the end idles one core
-                done = list(pool.map(work, todo, chunksize=max(4, len(todo) // (jobs * 32))))
+                done = list(pool.map(work, todo_here, chunksize=max(4, len(todo_here) // (jobs * 32))))
                 gc.freeze()  # (see _settled_heap)
         else:
-            done = [work(path) for path in todo]
+            done = [work(path) for path in todo_here]
     finally:
         _KNOWN.clear()
-    results.update(zip(todo, done, strict=True))
+    results.update(zip(todo_here, done, strict=True))
     dirty = {_shard(rels[path]) for path in todo} | {_shard(rel) for rel in index.keys() - set(rels.values())}
     if dirty:
         rows = {rels[path]: (stats[path], results[path]) for path in paths}
@@ -464,8 +471,77 @@ def _save_index(cache_dir: Path, index: dict[str, IndexRow], shards: set[int]) -
             with _collector_paused():
                 data = pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
             writer.write_atomic(_shard_path(cache_dir, i), data)
+        stats = {rel: row[0] for rel, row in index.items()}
+        writer.write_atomic(cache_dir / _STATS, pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass
+
+
+# The stat of every file the index holds, alone: read in a millisecond where the index takes a
+# tenth of a second at 1,000 articles, it says which files changed before the index is read.
+_STATS = "index-stats.pickle"
+
+
+class _Ahead:
+    """The files changed since the last build, processed by a forked child while this process reads
+    the index: after one edit the two took about as long (0.07 and 0.09 s at 1,000 articles), one
+    after the other on one core while the other idled. The child sends back the entries it made
+    (the pages are in the cache); anything it could not do is done here, as before."""
+
+    def __init__(self, pid: int, fd: int, paths: list[Path]) -> None:
+        self.pid, self.fd, self.paths = pid, fd, paths
+
+    @classmethod
+    def start(cls, paths: list[Path], stats: dict[Path, tuple[int, ...] | None], rels: dict[Path, str],
+              cache_dir: Path, work: functools.partial) -> _Ahead | None:
+        """Fork when a few files changed and the index must be read from disk (with the index held
+        in memory, as under `mkdocs serve`, there is nothing to overlap)."""
+        held = _HELD.get(cache_dir)
+        if held is not None and held[0] == _shard_files(cache_dir):
+            return None
+        try:
+            with open(cache_dir / _STATS, "rb") as fh:
+                known: dict[str, tuple[int, ...] | None] = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return None  # a cold build: the pool does the work
+        changed = [path for path in paths if known.get(rels[path], ()) != stats[path]]
+        if not changed or len(changed) >= PARALLEL_THRESHOLD or threading.active_count() > 1 or not hasattr(os, "fork"):
+            return None  # (forking a process with other threads could copy a held lock)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(read_end)
+                # a file touched but not changed is found by its content key in its own shard
+                for i in {_shard(rels[path]) for path in changed}:
+                    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                                             TypeError), _shard_path(cache_dir, i).open("rb") as fh:
+                        _KNOWN.update({entry[2].source_key: entry for _, entry in pickle.load(fh).values()
+                                       if entry[2] is not None})
+                data = pickle.dumps({path: work(path) for path in changed}, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        return cls(pid, read_end, changed)
+
+    def finish(self) -> dict[Path, Entry]:
+        """The child's entries (none if it failed: this process then makes them)."""
+        with os.fdopen(self.fd, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(self.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return {}
+        try:
+            with _collector_paused():
+                return pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return {}
 
 
 def _read_and_process(path: Path, seed_dir: Path, root: Path, cache_dir: Path) -> Entry:
