@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import classify, clean, extract, feeds, patterns, read, reconcile, render, stamp, topics, writer
+from . import classify, extract, feeds, patterns, read, reconcile, render, stamp, topics, writer
 from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Removal, Source
 
 if TYPE_CHECKING:
@@ -186,6 +186,10 @@ def _first_line(text: str, limit: int = 60) -> str:
 def process(source: Source, root: Path) -> Processed:
     """clean → classify → extract → article page for one source; depends only on the source and
     the project's code, data and templates (which key the cache)."""
+    # imported here, not with the module: lxml and the cleaner's rules are for the process that
+    # cleans, which in a one-edit rebuild is the child forked to do it (see _Ahead), not this one
+    from . import clean
+
     article = clean.clean(source)
     if article.published is not None and article.published > datetime.now(UTC) + timedelta(days=1):
         article.diagnostics.append(
