@@ -166,8 +166,10 @@ def topic_chart(editions: list[Edition], years: list[int], trend: dict[int, dict
 
 
 def catalogue(editions: list[Edition], years: list[int], metrics: Any, trend: dict,
-              cache: Path | None = None) -> dict[str, Chart]:
-    """Every chart the site shows, rendered, by key; the templates look charts up here.
+              cache: Path | None = None, draw: bool = True) -> dict[str, Chart]:
+    """Every chart the site shows, by key, rendered (svg) unless `draw` is False (drawings() then
+    draws them, in a render job, while the pages that show them are made); the templates look
+    charts up here.
 
     `cache`: a folder where drawn charts are kept by what they show (a chart is its data, so the
     same Chart over the same years draws the same bytes): after an edit most charts are unchanged,
@@ -179,10 +181,19 @@ def catalogue(editions: list[Edition], years: list[int], metrics: Any, trend: di
     if t:
         charts[t.key] = t
     out = {}
-    drawn: set[str] = set()
     for key, chart in charts.items():
         width, height = TOPIC_SIZE if chart.series else METRIC_SIZE
-        out[key] = replace(chart, width=width, height=height, svg=_drawn(chart, years, cache, drawn))
+        out[key] = replace(chart, width=width, height=height)
+    if draw:
+        svgs = drawings(out, years, cache)
+        out = {key: replace(c, svg=svgs[c.filename]) for key, c in out.items()}
+    return out
+
+
+def drawings(catalog: dict[str, Chart], years: list[int], cache: Path | None = None) -> dict[str, str]:
+    """The SVG of every chart of the catalogue, by file name."""
+    drawn: set[str] = set()
+    out = {c.filename: _drawn(replace(c, width=0, height=0, svg=""), years, cache, drawn) for c in catalog.values()}
     if cache is not None:
         _prune(cache, drawn)
     return out
