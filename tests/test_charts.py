@@ -12,7 +12,7 @@ import jinja2
 import pytest
 
 from tests.conftest import copy_project
-from yearbook import charts, render
+from yearbook import charts, render, templating
 from yearbook.records import Choice, Edition, Figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -309,8 +309,8 @@ def test_the_chart_template_is_compiled_once_and_kept_between_builds(toy, tmp_pa
     templates = tmp_path / "templates"
     shutil.copytree(charts.TEMPLATES, templates)
     assert charts.svg(charts.layout(chart, years), templates) == chart.svg
-    assert len(list((tmp_path / ".build" / "cache" / "jinja-svg").iterdir())) == 1
-    charts._environment.cache_clear()  # as in the next build's process
+    assert len(list((tmp_path / ".build" / "cache" / "jinja-xml").iterdir())) == 1
+    templating.xml_environment_for.cache_clear()  # as in the next build's process
 
     def no_compiling(*args, **kwargs):
         raise AssertionError("compiled again")

@@ -29,11 +29,8 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from . import templating, writer
 from .records import Edition, Figure
@@ -453,19 +450,8 @@ def layout(chart: Chart, years: list[int]) -> dict:
 # --- SVG -------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _environment(folder: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        bytecode_cache=templating.bytecode_cache(folder.parent, "jinja-svg"),
-        autoescape=True,  # titles come from data files, labels from articles
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def svg(drawing: dict, templates: Path = TEMPLATES) -> str:
     """The SVG text of a layout(): root <svg role="img"> labelled by its <title> and <desc>."""
     # get_template each time: Jinja recompiles it when the file changed (editing it under `mkdocs serve`)
-    return _environment(templates).get_template("partials/chart.svg.j2").render(**drawing).strip() + "\n"
+    template = templating.xml_environment_for(templates).get_template("partials/chart.svg.j2")
+    return template.render(**drawing).strip() + "\n"

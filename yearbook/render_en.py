@@ -85,6 +85,7 @@ class English:
     def __init__(self, root: Path) -> None:
         self.strings = site_strings(root)
         self.quals = qualifier_words(root)
+        self._unpunctuated: dict[str, dict[str, str]] = {}
 
     def _lookup(self, table: str, zh: str | None) -> str | None:
         mapping = self.strings.get(table) or {}
@@ -92,11 +93,13 @@ class English:
             return None
         if zh in mapping:
             return mapping[zh]
-        key = _PUNCT.sub("", zh)
-        for k, v in mapping.items():
-            if _PUNCT.sub("", str(k)) == key:
-                return v
-        return None
+        # else by the name without punctuation (each table's keys stripped once, not per lookup)
+        loose = self._unpunctuated.get(table)
+        if loose is None:
+            loose = self._unpunctuated[table] = {}
+            for k, v in mapping.items():
+                loose.setdefault(_PUNCT.sub("", str(k)), v)
+        return loose.get(_PUNCT.sub("", zh))
 
     def outlet(self, zh: str | None) -> str:
         """'新浪财经' → 'Sina Finance (新浪财经)'; unknown outlets keep their Chinese name."""
