@@ -150,3 +150,62 @@ def test_json_and_csv(seed_editions: dict[int, Edition]) -> None:
     assert any(r["metric"] == "leading_exhibitors" and r["chosen"] == "true" and r["value"] == "507" for r in rows)
     assert any(r["metric"] == "leading_exhibitors" and r["chosen"] == "false" and r["value"] == "400" for r in rows)
     assert text == editions_csv(eds)
+
+
+def _seed_inputs() -> tuple[dict[str, int], list[Figure], list[Claim], dict[str, list[str]]]:
+    figures, claims, first, assign = [], [], {}, {}
+    for p in PREFIXES:
+        a = seed_article(p)
+        c = classify(a)
+        f, cl = extract(a, c.edition, published_date(a) or c.inferred_date)  # type: ignore[arg-type]
+        figures += f
+        claims += cl
+        first[a.stem] = firsts(a)
+        assign[a.stem] = c.edition
+    return assign, figures, claims, first
+
+
+def _as_data(editions: list[Edition]) -> list:
+    return [(e.year, e.articles, {k: (c.chosen, c.reason, c.alternatives, c.conflict, c.edited) for k, c in e.metrics.items()},
+             [(x.claim, x.status, x.detail) for x in e.claims], e.firsts) for e in editions]
+
+
+def test_kept_choices_are_used_while_an_editions_figures_are_the_same(tmp_path: Path, monkeypatch) -> None:
+    from yearbook import reconcile as rc
+
+    assign, figures, claims, first = _seed_inputs()
+    ranked_now = _as_data(reconcile(assign, figures, claims, first, []))
+    digests = {2021: "a", 2022: "b", 2025: "c"}
+    kept = rc.KeptChoices(tmp_path, dict(digests))
+    assert _as_data(reconcile(assign, figures, claims, first, [], kept)) == ranked_now
+    assert len(list(tmp_path.iterdir())) == 3
+
+    ranked: list[int] = []
+    real_choose = rc._choose
+
+    def choose(figs, override):
+        ranked.append(figs[0].edition)
+        return real_choose(figs, override)
+
+    monkeypatch.setattr(rc, "_choose", choose)
+    assert _as_data(reconcile(assign, figures, claims, first, [], rc.KeptChoices(tmp_path, dict(digests)))) == ranked_now
+    assert ranked == []  # every edition's choices came from the kept ones
+
+    changed = rc.KeptChoices(tmp_path, {**digests, 2022: "b2"})  # 2022's figures changed
+    assert _as_data(reconcile(assign, figures, claims, first, [], changed)) == ranked_now
+    assert set(ranked) == {2022}
+    changed.prune()
+    assert sorted(p.name.split("-")[0] for p in tmp_path.iterdir()) == ["2021", "2022", "2025"]
+
+
+def test_a_kept_choice_for_other_figures_is_not_used(tmp_path: Path) -> None:
+    from yearbook import reconcile as rc
+
+    assign, figures, claims, first = _seed_inputs()
+    digests = {2021: "a", 2022: "b", 2025: "c"}
+    reconcile(assign, figures, claims, first, [], rc.KeptChoices(tmp_path, dict(digests)))
+    # the same digest for fewer figures (a caller's mistake): the positions do not fit, so rank again
+    fewer = [f for f in figures if not (f.edition == 2022 and f.metric == "leading_exhibitors" and f.stage == "preview")]
+    again = {e.year: e for e in reconcile(assign, fewer, claims, first, [], rc.KeptChoices(tmp_path, dict(digests)))}
+    lead = again[2022].metrics["leading_exhibitors"]
+    assert lead.chosen.value == 507 and lead.alternatives == [] and not lead.conflict

@@ -123,13 +123,16 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         diagnostics.extend(override_diags)
         on_topic = [p for p in processed if p.classification.edition is not None]
         assignments = {p.article.stem: p.classification.edition for p in on_topic}
+        kept = reconcile.KeptChoices(cache_dir / "choices", _figure_digests(on_topic))
         editions = reconcile.reconcile(
             assignments,
             [f for p in on_topic for f in p.figures],
             [c for p in on_topic for c in p.claims],
             {p.article.stem: p.firsts for p in on_topic},
             overrides,
+            kept,
         )
+        kept.prune()
 
         published_paths = {p.article.path for p in processed}
         published_paths |= {s for p in processed for s, _ in p.article.also_found_in}
@@ -161,6 +164,21 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         if not quiet:
             print(report_text(result), file=sys.stderr)
     return result
+
+
+def _figure_digests(records: list[Processed]) -> dict[int, str]:
+    """Per edition, a digest of the figures given for it in build order (what reconcile ranks): the
+    view keys of the records giving them, which cover their figures. An edition that a record
+    without a view key gives figures for gets none, and is ranked every time."""
+    lines: dict[int, list[str]] = {}
+    keyless: set[int] = set()
+    for p in records:
+        for year in dict.fromkeys(f.edition for f in p.figures):
+            lines.setdefault(year, []).append(p.view_key)
+            if not p.view_key:
+                keyless.add(year)
+    return {year: hashlib.sha1("\n".join(keys).encode()).hexdigest()[:24]
+            for year, keys in lines.items() if year not in keyless}
 
 
 def report_text(result: BuildResult) -> str:

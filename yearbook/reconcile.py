@@ -10,7 +10,11 @@ are checked against the previous held edition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import contextlib
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from . import datafiles, patterns
+from . import datafiles, patterns, writer
 from .classify import fair
 from .extract import MetricDef, metrics, qualifier_en, qualifier_ranges
 from .records import Choice, Claim, ClaimCheck, Diagnostic, Edition, Figure
@@ -212,6 +216,26 @@ def _choose(figs: list[Figure], override: Override | None) -> Choice:
     )
 
 
+def _memo(choice: Choice, figs: list[Figure]) -> tuple:
+    """A choice as KeptChoices keeps it: the figures in rank order as positions in their group."""
+    position = {id(fg): i for i, fg in enumerate(figs)}
+    ranked = choice.alternatives if choice.edited else [choice.chosen, *choice.alternatives]
+    return tuple(position[id(fg)] for fg in ranked), choice.reason, choice.conflict, choice.edited
+
+
+def _remembered(memo: tuple | None, figs: list[Figure], override: Override | None) -> Choice | None:
+    """The choice a kept memo describes, for the same group of figures (None: rank them now)."""
+    if memo is None:
+        return None
+    order, reason, conflict, edited = memo
+    if edited != (override is not None) or sorted(order) != list(range(len(figs))):
+        return None
+    ranked = [figs[i] for i in order]
+    chosen, rest = (override.figure(), ranked) if override is not None else (ranked[0], ranked[1:])
+    return Choice(metric=chosen.metric, chosen=chosen, reason=reason, alternatives=rest, conflict=conflict,
+                  edited=edited)
+
+
 def _key(fg: Figure, scoped: frozenset[str]) -> str:
     """The metric, or metric@scope for a metric compared scope by scope (`scoped`: _scoped())."""
     if fg.scope is None or fg.metric not in scoped:
@@ -236,12 +260,63 @@ def _override_key(o: Override) -> str:
     return o.metric if "@" in o.metric or not o.scope else f"{o.metric}@{o.scope}"
 
 
+@dataclass
+class KeptChoices:
+    """Each edition's choices from the builds before, kept on disk by a digest of the figures given
+    for it (`digests`: the caller derives them from what it knows of its records, in build order)
+    and of its overrides: an edit touches one edition, and ranking every edition's figures again
+    was most of reconcile (the figures themselves are grouped again: a kept choice is the order of
+    its figures, as positions in its group)."""
+
+    folder: Path
+    digests: dict[int, str]
+    _used: set[str] = field(default_factory=set)
+
+    def _path(self, year: int, overrides: list[Override]) -> Path | None:
+        digest = self.digests.get(year)
+        if digest is None:
+            return None
+        mine = repr(sorted(repr(o) for o in overrides if o.edition == year)).encode()
+        name = f"{year}-{digest}-{hashlib.sha1(mine).hexdigest()[:12]}.pickle"
+        self._used.add(name)
+        return self.folder / name
+
+    def load(self, year: int, overrides: list[Override]) -> dict[str, tuple] | None:
+        path = self._path(year, overrides)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return None
+
+    def keep(self, year: int, overrides: list[Override], kept: dict[str, tuple]) -> None:
+        path = self._path(year, overrides)
+        if path is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            writer.write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
+
+    def prune(self) -> None:
+        """Keep this build's entries only (one generation, as the page cache)."""
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.folder):
+                if name not in self._used:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.folder / name)
+
+
 def reconcile(
     assignments: dict[str, int],
     figures: list[Figure],
     claims: list[Claim],
     firsts: dict[str, list[str]],
     overrides: list[Override],
+    kept: KeptChoices | None = None,
 ) -> list[Edition]:
     """One Edition per year that has articles or figures, sorted by year."""
     defs = metrics()
@@ -267,12 +342,20 @@ def reconcile(
 
     for year, per_key in grouped.items():
         ed = edition(year)
+        known = kept.load(year, overrides) if kept is not None else None
+        remembered: dict[str, tuple] = {}
         for key in sorted(per_key, key=_sort_key):
             figs = per_key[key]
             ov = by_override.get((year, key))
             if not figs and ov is None:
                 continue
-            ed.metrics[key] = _choose(figs, ov)
+            choice = _remembered(known.get(key), figs, ov) if known is not None else None
+            if choice is None:
+                choice = _choose(figs, ov)
+            ed.metrics[key] = choice
+            remembered[key] = _memo(choice, figs)
+        if kept is not None and known != remembered:
+            kept.keep(year, overrides, remembered)
         # headline key for scoped metrics: the first preferred scope that has a figure
         for mid, mdef in defs.items():
             rec = mdef.recognition
