@@ -349,11 +349,12 @@ def reconcile(
             ov = by_override.get((year, key))
             if not figs and ov is None:
                 continue
-            choice = _remembered(known.get(key), figs, ov) if known is not None else None
+            memo = known.get(key) if known is not None else None
+            choice = _remembered(memo, figs, ov)
             if choice is None:
-                choice = _choose(figs, ov)
+                choice, memo = _choose(figs, ov), None
             ed.metrics[key] = choice
-            remembered[key] = _memo(choice, figs)
+            remembered[key] = memo if memo is not None else _memo(choice, figs)
         if kept is not None and known != remembered:
             kept.keep(year, overrides, remembered)
         # headline key for scoped metrics: the first preferred scope that has a figure
