@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import classify, extract, feeds, patterns, read, reconcile, render, stamp, topics, writer
+from . import classify, extract, feeds, forked, patterns, read, reconcile, render, stamp, topics, writer
 from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Removal, Source
 
 if TYPE_CHECKING:
@@ -510,8 +510,8 @@ class _Ahead:
     after the other on one core while the other idled. The child sends back the entries it made
     (the pages are in the cache); anything it could not do is done here, as before."""
 
-    def __init__(self, pid: int, fd: int, paths: list[Path]) -> None:
-        self.pid, self.fd, self.paths = pid, fd, paths
+    def __init__(self, jobs: forked.Jobs) -> None:
+        self.jobs = jobs
 
     @classmethod
     def start(cls, paths: list[Path], stats: dict[Path, tuple[int, ...] | None], rels: dict[Path, str],
@@ -529,40 +529,24 @@ class _Ahead:
         changed = [path for path in paths if known.get(rels[path], ()) != stats[path]]
         if not changed or len(changed) >= PARALLEL_THRESHOLD or threading.active_count() > 1 or not hasattr(os, "fork"):
             return None  # (forking a process with other threads could copy a held lock)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child
-            code = 1
-            try:
-                os.close(read_end)
-                # a file touched but not changed is found by its content key in its own shard
-                for i in {_shard(rels[path]) for path in changed}:
-                    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                                             TypeError), _shard_path(cache_dir, i).open("rb") as fh:
-                        _KNOWN.update({entry[2].source_key: entry for _, entry in pickle.load(fh).values()
-                                       if entry[2] is not None})
-                data = pickle.dumps({path: work(path) for path in changed}, protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        return cls(pid, read_end, changed)
+
+        def process_changed() -> dict[Path, Entry]:
+            # a file touched but not changed is found by its content key in its own shard
+            for i in {_shard(rels[path]) for path in changed}:
+                with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                                         TypeError), _shard_path(cache_dir, i).open("rb") as fh:
+                    _KNOWN.update({entry[2].source_key: entry for _, entry in pickle.load(fh).values()
+                                   if entry[2] is not None})
+            return {path: work(path) for path in changed}
+
+        return cls(forked.Jobs([process_changed], workers=1))
 
     def finish(self) -> dict[Path, Entry]:
         """The child's entries (none if it failed: this process then makes them)."""
-        with os.fdopen(self.fd, "rb") as fh:
-            data = fh.read()
-        _, status = os.waitpid(self.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            return {}
         try:
             with _collector_paused():
-                return pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+                return dict(self.jobs.results()).get(0, {})
+        except forked.ForkedJobError:
             return {}
 
 

@@ -7,6 +7,7 @@ HTML and Markdown, because Markdown would otherwise let raw HTML through.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import charts, datafiles, dataset, patterns, templating, topics, writer
+from . import charts, datafiles, dataset, forked, patterns, templating, topics, writer
 from .classify import fair
 from .records import Choice, Claim, ClaimCheck, Edition, Figure
 
@@ -262,18 +263,11 @@ def render_site(result: BuildResult, root: Path,
             # a duplicate's sources are known only once the whole corpus is read
             pages[f"{article_url(p)}.md"] = p.page or Path(p.page_file)  # rendered by the worker
         if len(articles) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            _STATE.update(state)
-            try:  # forked workers inherit the context as it is: nothing to send but the group's number
-                with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
-                    parts = pool.map(_render_job, range(len(_JOBS)))
-                    emit(_encoded(pages))
-                    for part in parts:
-                        emit(_encoded(part))
-            finally:
-                _STATE.clear()
+            # forked workers inherit the context as it is: nothing is sent to them
+            jobs = forked.Jobs([functools.partial(job, **state) for job in _JOBS], workers=2)
+            emit(_encoded(pages))  # the article pages, linked while the jobs run
+            for _, part in jobs.results():
+                emit(_encoded(part))
         else:
             for job in _JOBS:
                 pages.update(job(**state))
@@ -532,11 +526,6 @@ def _feeds(ctx: dict, root: Path, result: BuildResult, **_: Any) -> dict[str, st
 # feeds 0.05 s.
 _JOBS = (_data_json, _zh_pages, _en_pages, _data_csv, _chart_files, _feeds)
 PARALLEL_THRESHOLD = 400
-_STATE: dict[str, Any] = {}
-
-
-def _render_job(i: int) -> dict[str, str | bytes | Path]:
-    return _JOBS[i](**_STATE)
 
 
 def _article_meta(p: Processed) -> dict:
