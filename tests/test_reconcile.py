@@ -209,3 +209,9 @@ def test_a_kept_choice_for_other_figures_is_not_used(tmp_path: Path) -> None:
     again = {e.year: e for e in reconcile(assign, fewer, claims, first, [], rc.KeptChoices(tmp_path, dict(digests)))}
     lead = again[2022].metrics["leading_exhibitors"]
     assert lead.chosen.value == 507 and lead.alternatives == [] and not lead.conflict
+
+
+def test_the_json_fields_of_a_figure_are_a_run_of_its_record() -> None:
+    from yearbook import dataset
+
+    assert Figure._fields[dataset._FIGURE_SLICE] == dataset.FIGURE_FIELDS

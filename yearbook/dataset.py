@@ -28,8 +28,12 @@ def _published(fg: Figure, article_meta: Mapping[str, dict]) -> str | None:
     return str(value) if value else None
 
 
+# the JSON's fields are a run of the record's (tests/test_reconcile.py checks it)
+_FIGURE_SLICE = slice(Figure._fields.index(FIGURE_FIELDS[0]), Figure._fields.index(FIGURE_FIELDS[-1]) + 1)
+
+
 def _figure_json(fg: Figure, article_meta: Mapping[str, dict]) -> dict[str, Any]:
-    out = {name: getattr(fg, name) for name in FIGURE_FIELDS}
+    out = dict(zip(FIGURE_FIELDS, fg[_FIGURE_SLICE], strict=True))  # 150,000 figures at 10,000 articles
     out["published"] = _published(fg, article_meta)
     if isinstance(out["value"], list):
         out["value"] = list(out["value"])
