@@ -184,7 +184,7 @@ def test_a_failed_background_index_is_reported_and_the_build_stands(
     monkeypatch.setattr(pipeline, "_save_index", lambda *args: os._exit(3))  # runs in the forked child
     result = pipeline.build(project, quiet=True, jobs=2)
     assert len(result.articles) == 65
-    assert "the cache index could not be written (exit code 3)" in capsys.readouterr().err
+    assert "the cache index could not be written (a forked child exited with 3)" in capsys.readouterr().err
     assert not list(pipeline._cache_dir(project).glob("index-*.pickle"))
 
 

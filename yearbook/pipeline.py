@@ -21,13 +21,9 @@ import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import classify, extract, feeds, forked, patterns, read, reconcile, render, stamp, topics, writer
 from .records import Article, Claim, Classification, Diagnostic, Edition, Figure, Removal, Source
-
-if TYPE_CHECKING:
-    from multiprocessing.process import BaseProcess
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARALLEL_THRESHOLD = 400  # below this, process start-up costs more than it saves
@@ -344,10 +340,7 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
         if len(dirty) >= _INDEX_SHARDS // 4 and jobs > 1:
             # pickling 10,000 records took 0.7 s of a cold build, while the other core idled
             # through reconcile: a forked child writes them from its copy of the heap instead
-            import multiprocessing
-
-            writing = multiprocessing.get_context("fork").Process(target=_save_index, args=(cache_dir, rows, dirty))
-            writing.start()
+            writing = forked.Jobs([functools.partial(_save_index, cache_dir, rows, dirty)], workers=1)
             at_end.callback(_index_written, writing)
         else:
             _save_index(cache_dir, rows, dirty)
@@ -474,11 +467,13 @@ def _load_index(cache_dir: Path) -> dict[str, IndexRow]:
     return index
 
 
-def _index_written(writing: BaseProcess) -> None:
+def _index_written(writing: forked.Jobs) -> None:
     """Wait for the child writing the index; say so if it failed (the build itself stands)."""
-    writing.join()
-    if writing.exitcode:
-        print(f"warning: the cache index could not be written (exit code {writing.exitcode}): "
+    try:
+        for _ in writing.results():
+            pass
+    except forked.ForkedJobError as exc:
+        print(f"warning: the cache index could not be written ({str(exc).strip().splitlines()[-1]}): "
               "the next build reads every seed file again", file=sys.stderr)
 
 
