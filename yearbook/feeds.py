@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from . import datafiles, render, templating
 
 if TYPE_CHECKING:
@@ -27,23 +25,13 @@ EPOCH = datetime(2012, 1, 1, tzinfo=UTC)
 FEED_ENTRIES = 100  # stands in for a missing date; the fair began in 2012
 
 
-class _Loader(datafiles.Loader):  # type: ignore[misc,valid-type]
-    """Reads mkdocs.yml: `!ENV [NAME, default]` gives the default; python tags give None. With
-    libyaml, as the data files (the pure-Python parser took 14 ms of every build for this one file)."""
-
-
-_Loader.add_constructor("!ENV", lambda loader, node: (
-    loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None))
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
 def site_url(root: Path) -> str:
     """The site's address with a trailing slash."""
     url = os.environ.get("SITE_URL", "")
     if not url:
         cfg = root / "mkdocs.yml"
         if cfg.exists():
-            url = (yaml.load(cfg.read_text(encoding="utf-8"), Loader=_Loader) or {}).get("site_url") or ""
+            url = (datafiles.load(cfg, config=True) or {}).get("site_url") or ""
     url = url or "https://example.invalid/"
     return url if url.endswith("/") else url + "/"
 

@@ -12,10 +12,9 @@ import hashlib
 import os
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
-
-import frontmatter
-import yaml
+from typing import Any
 
 from . import datafiles, patterns
 from .records import Diagnostic, Source
@@ -187,14 +186,17 @@ def _junk_ratio(text: str) -> float:
     return bad / len(sample)
 
 
-class _FastYAML(frontmatter.YAMLHandler):
-    """python-frontmatter's YAML handler with libyaml: front matter is parsed for every article."""
+@lru_cache(maxsize=1)
+def _yaml_handler() -> Any:
+    """python-frontmatter's YAML handler with libyaml: front matter is parsed for every article.
+    (Made, with python-frontmatter imported, where an article is read: see datafiles on yaml.)"""
+    import frontmatter
 
-    def load(self, fm: str, **kwargs: object) -> object:
-        return datafiles.parse(fm)
+    class FastYAML(frontmatter.YAMLHandler):
+        def load(self, fm: str, **kwargs: object) -> object:
+            return datafiles.parse(fm)
 
-
-_YAML = _FastYAML()
+    return FastYAML()
 
 
 def split_front_matter(text: str) -> tuple[dict, str, str | None]:
@@ -205,11 +207,12 @@ def split_front_matter(text: str) -> tuple[dict, str, str | None]:
     if not _FRONT_MATTER.match(stripped):
         body = stripped.split("\n", 1)[1] if "\n" in stripped else ""
         return {}, body, "front matter starts with --- but is never closed"
+    import frontmatter
+
     try:
-        post = frontmatter.loads(stripped, handler=_YAML)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark else ""
+        post = frontmatter.loads(stripped, handler=_yaml_handler())
+    except datafiles.Invalid as exc:
+        where = f" (line {exc.line + 2})" if exc.line is not None else ""
         return {}, _FRONT_MATTER.sub("", stripped, count=1), f"front matter is not valid YAML{where}"
     meta = post.metadata if isinstance(post.metadata, dict) else {}
     return {str(k): v for k, v in meta.items()}, post.content, None

@@ -20,8 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import datafiles, patterns, writer
 from .classify import fair
 from .extract import MetricDef, metrics, qualifier_en, qualifier_ranges
@@ -72,7 +70,7 @@ def load_overrides(path: Path, known_articles: set[str] | None = None) -> tuple[
     rel = path.name if path.parent.name != "data" else f"data/{path.name}"
     try:
         raw = datafiles.load(path) or []
-    except yaml.YAMLError as exc:
+    except datafiles.Invalid as exc:
         return [], [Diagnostic(rel, "error", f"cannot be parsed: {exc}", "no override applied")]
     if not isinstance(raw, list):
         return [], [Diagnostic(rel, "error", "must be a list of overrides", "no override applied")]
