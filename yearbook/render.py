@@ -208,12 +208,39 @@ def article_url(p: Processed) -> str:
 def article_page(p: Processed, root: Path) -> str:
     """An article's page depends only on the article, so it is rendered with the per-article
     stages (in the worker processes, and cached with them), not once per build."""
-    return _environment(root).get_template("article.md.j2").render(p=p, a=p.article)
+    return shared_environment(root).get_template("article.md.j2").render(p=p, a=p.article)
 
 
-@lru_cache(maxsize=4)
-def _environment(root: Path) -> jinja2.Environment:
-    return environment(root)
+_SHARED: dict[tuple[Path, str], tuple[tuple, jinja2.Environment]] = {}
+
+
+def shared_environment(root: Path, kind: str = "zh",
+                       setup: Callable[[jinja2.Environment], None] | None = None) -> jinja2.Environment:
+    """The environment of one kind of pages, kept between builds in one process (`mkdocs serve`)
+    while the data files are unchanged (their labels and names are in its filters and globals;
+    Jinja reloads a template whose file changed). `setup` adds to a new one what the kind needs.
+
+    Why kept: a compiled template is a reference cycle with its environment, so an environment
+    made anew each build left its templates as garbage, which the next build could freeze for
+    good (see pipeline._settled_heap); nothing a build made is reachable from one (the pages get
+    the build's records as arguments of render())."""
+    state = _data_state(root)
+    held = _SHARED.get((root, kind))
+    if held is not None and held[0] == state:
+        return held[1]
+    env = environment(root)
+    if setup is not None:
+        setup(env)
+    _SHARED[(root, kind)] = (state, env)
+    return env
+
+
+def _data_state(root: Path) -> tuple:
+    try:
+        return tuple((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in sorted(os.scandir(root / "data"),
+                                                                                      key=lambda e: e.name))
+    except OSError:
+        return ()
 
 
 def render_site(result: BuildResult, root: Path,
@@ -224,8 +251,7 @@ def render_site(result: BuildResult, root: Path,
     out: dict[str, bytes | Path] = {}
     emit = emit or out.update
     _qualifiers_with.cache_clear()  # data files may have changed under `mkdocs serve`
-    _environment.cache_clear()
-    env = environment(root)
+    env = shared_environment(root)
     metrics = load_metrics(root)
     metric_by_id = {m.id: m for m in metrics}
     articles = sorted(result.articles, key=lambda p: (p.article.published is None, p.article.published, p.article.stem))

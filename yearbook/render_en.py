@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+
 from . import datafiles, patterns
 from . import render as zh
 from .records import Edition, Figure
@@ -204,8 +206,14 @@ def summary_en(e: Edition, en: English, metric_by_id: dict[str, zh.Metric]) -> s
 
 def render(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, str | Path]:
     """The English pages, keyed by their path relative to docs/."""
-    env = zh.environment(root)
-    en = English(root)
+    def setup(env: jinja2.Environment) -> None:
+        en = English(root)
+        env.filters.update(en_figure=en.figure, en_number=en_number, en_date=en_date)
+        env.globals.update(edition_name_en=edition_name_en, edition_ordinal_en=edition_ordinal_en, en=en,
+                           scope_en=en.scope, stage_en=lambda s: STAGES.get(s, s))
+
+    env = zh.shared_environment(root, "en", setup)
+    en: English = env.globals["en"]
     metrics: tuple[zh.Metric, ...] = ctx["metrics"]
     metric_by_id = ctx["metric_by_id"]
     editions: list[Edition] = ctx["editions"]
@@ -224,13 +232,9 @@ def render(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, st
             "topics": [topics_by_zh[t].en for t in p.topics if t in topics_by_zh],
         }
 
-    env.filters.update(en_figure=en.figure, en_number=en_number, en_date=en_date)
-    env.globals.update(
-        edition_name_en=edition_name_en, edition_ordinal_en=edition_ordinal_en, en=en, article_info=article_info,
-        scope_en=en.scope, stage_en=lambda s: STAGES.get(s, s),
-    )
+    # what comes from this build's records is an argument of render(), not a global of the kept environment
     site = dict(ctx, site_name_en=en.strings.get("site_name_en", "CIFTIS Yearbook"),
-                description_en=en.strings.get("description_en", ""))
+                description_en=en.strings.get("description_en", ""), article_info=article_info)
     pages: dict[str, str] = {}
     pages["en/index.md"] = env.get_template("en/home.md.j2").render(**site)
     pages["en/compare/index.md"] = env.get_template("en/compare.md.j2").render(**site)
