@@ -367,8 +367,9 @@ def normalise(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """Text without inline markers."""
-    return _MARK_RE.sub("", text)
+    """Text without inline markers (which are unprintable: most texts are printable, and one scan
+    in C says so, where the pattern tried two ranges at every character; 130 calls an article)."""
+    return text if text.isprintable() else _MARK_RE.sub("", text)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -743,9 +743,11 @@ def extract(article: Article, edition: int, published: date | None) -> tuple[lis
         elif line_as_of is not None and line_as_of[0] == parts[0].line:
             as_of = line_as_of[1]
         hits: list[_Hit] = []
+        # (a part can name another fair, or an excluded context, only if its sentence does)
+        other_fairs, excluded = f.other_fairs_re.search(sent), f.exclusion_re.search(sent)
         for part in parts:
-            other_fair = f.other_fairs_re.search(part.norm) and not f.name_re.search(part.norm)
-            if other_fair or f.exclusion_re.search(part.norm):
+            other_fair = other_fairs and f.other_fairs_re.search(part.norm) and not f.name_re.search(part.norm)
+            if other_fair or (excluded and f.exclusion_re.search(part.norm)):
                 continue
             part_hits = _numbers_in_part(part, ctx, as_of, figures)
             hits.extend(part_hits)
