@@ -290,13 +290,13 @@ def render_site(result: BuildResult, root: Path,
             pages[f"{article_url(p)}.md"] = p.page or Path(p.page_file)  # rendered by the worker
         if len(articles) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             # forked workers inherit the context as it is: nothing is sent to them
-            jobs = forked.Jobs([functools.partial(job, **state) for job in _JOBS], workers=2)
+            jobs = forked.Jobs([functools.partial(job, **state, **args) for job, args in _jobs(editions)], workers=2)
             emit(_encoded(pages))  # the article pages, linked while the jobs run
             for _, part in jobs.results():
                 emit(_encoded(part))
         else:
-            for job in _JOBS:
-                pages.update(job(**state))
+            for job, args in _jobs(editions):
+                pages.update(job(**state, **args))
             emit(_encoded(pages))
         _prune(ctx["page_cache"], ctx["edition_digests"], [e.year for e in editions])
         for p in articles:
@@ -317,15 +317,32 @@ def _encoded(pages: dict[str, str | bytes | Path]) -> dict[str, bytes | Path]:
 
 
 def _zh_pages(ctx: dict, env: jinja2.Environment, **_: Any) -> dict[str, str | Path]:
-    editions, metrics = ctx["editions"], ctx["metrics"]
-    pages = {
+    """The Chinese pages about the site (the editions' pages are _edition_pages' job)."""
+    return {
         "index.md": env.get_template("home.md.j2").render(**ctx),
         "compare/index.md": env.get_template("compare.md.j2").render(**ctx),
         "about.md": env.get_template("about.md.j2").render(**ctx),
         "report/index.md": env.get_template("report.md.j2").render(**ctx),
         "tags.md": env.get_template("tags.md.j2").render(**ctx),
     }
+
+
+def _en_pages(ctx: dict, root: Path, result: BuildResult, **_: Any) -> dict[str, str | Path]:
+    from . import render_en  # issue 8: the English pages
+
+    return render_en.render(result, root, ctx, years=set())
+
+
+def _edition_pages(ctx: dict, env: jinja2.Environment, root: Path, result: BuildResult,
+                   years: set[int] | None = None, **_: Any) -> dict[str, str | Path]:
+    """The Chinese and English pages of the editions (`years`: of some of them)."""
+    from . import render_en
+
+    editions, metrics = ctx["editions"], ctx["metrics"]
+    pages: dict[str, str | Path] = {}
     for i, e in enumerate(editions):
+        if years is not None and e.year not in years:
+            continue
         prev_e = editions[i - 1] if i > 0 else None
         next_e = editions[i + 1] if i + 1 < len(editions) else None
         pages[f"years/{e.year}.md"] = cached_page(ctx, "zh", e.year, lambda e=e, prev_e=prev_e, next_e=next_e: (
@@ -334,7 +351,7 @@ def _zh_pages(ctx: dict, env: jinja2.Environment, **_: Any) -> dict[str, str | P
                 facts=edition_facts(e, prev_e, metrics),
             )
         ))
-    return pages
+    return pages | render_en.render(result, root, ctx, years=years, site_pages=False)
 
 
 class _ArticleMeta(Mapping):
@@ -524,12 +541,6 @@ def _prune(folder: Path | None, digests: dict[str, dict[int, str]], years: list[
             path.unlink(missing_ok=True)
 
 
-def _en_pages(ctx: dict, root: Path, result: BuildResult, **_: Any) -> dict[str, str | Path]:
-    from . import render_en  # issue 8: the English pages
-
-    return render_en.render(result, root, ctx)
-
-
 def _chart_files(ctx: dict, result: BuildResult, **_: Any) -> dict[str, str]:
     """The charts' SVG files, drawn here rather than before the jobs start (0.1 s of one core in a
     cold build at 1,000 articles): the pages need only what catalogue() knows of each chart."""
@@ -544,14 +555,22 @@ def _feeds(ctx: dict, root: Path, result: BuildResult, **_: Any) -> dict[str, st
     return feeds.render_feeds(result, root, ctx)
 
 
-# The pages about all editions, in six jobs that two workers take as they get free, the costliest
-# first. Their costs shift with what the page cache holds (a cold build makes every edition's piece,
-# a rebuild after one edit one or two), so no fixed pairing stays balanced: at 10,000 articles after
-# one edit the JSON took 0.6 s and the Chinese pages 0.4 s; in a cold build at 1,000 the Chinese
-# pages took 0.6 s, the English 0.45 s, the JSON 0.22 s, the CSV 0.13 s, the charts 0.1 s and the
-# feeds 0.05 s.
-_JOBS = (_data_json, _zh_pages, _en_pages, _data_csv, _chart_files, _feeds)
+# The pages about all editions, in jobs that two workers take as they get free (see _jobs()). Their
+# costs shift with what the page cache holds (a cold build makes every edition's piece, a rebuild
+# after one edit one or two), so no fixed pairing stays balanced: at 10,000 articles after one edit
+# the JSON took 0.6 s and the Chinese pages 0.4 s; in a cold build at 1,000 the editions' pages took
+# 0.6 s, the JSON 0.22 s, the CSV 0.13 s, the charts 0.1 s and the feeds 0.05 s.
 PARALLEL_THRESHOLD = 400
+EDITIONS_PER_JOB = 3
+
+
+def _jobs(editions: list[Edition]) -> list[tuple[Callable[..., dict], dict[str, Any]]]:
+    """The render jobs, costliest first: the editions' pages in groups (in a cold build they are
+    half the work, and one job of all of them left the other worker idle at the end)."""
+    years = [e.year for e in sorted(editions, key=lambda e: -len(e.articles))]
+    groups = [set(years[i:i + EDITIONS_PER_JOB]) for i in range(0, len(years), EDITIONS_PER_JOB)]
+    return [(_data_json, {}), *((_edition_pages, {"years": g}) for g in groups), (_zh_pages, {}), (_en_pages, {}),
+            (_data_csv, {}), (_chart_files, {}), (_feeds, {})]
 
 
 def _article_meta(p: Processed) -> dict:

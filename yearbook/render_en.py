@@ -204,8 +204,10 @@ def summary_en(e: Edition, en: English, metric_by_id: dict[str, zh.Metric]) -> s
     return text
 
 
-def render(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, str | Path]:
-    """The English pages, keyed by their path relative to docs/."""
+def render(result: BuildResult, root: Path, ctx: dict[str, Any], years: set[int] | None = None,
+           site_pages: bool = True) -> dict[str, str | Path]:
+    """The English pages, keyed by their path relative to docs/: the pages about the site
+    (`site_pages`) and those of the editions (`years`: some of them only; None: all)."""
     def setup(env: jinja2.Environment) -> None:
         en = English(root)
         env.filters.update(en_figure=en.figure, en_number=en_number, en_date=en_date)
@@ -235,13 +237,16 @@ def render(result: BuildResult, root: Path, ctx: dict[str, Any]) -> dict[str, st
     # what comes from this build's records is an argument of render(), not a global of the kept environment
     site = dict(ctx, site_name_en=en.strings.get("site_name_en", "CIFTIS Yearbook"),
                 description_en=en.strings.get("description_en", ""), article_info=article_info)
-    pages: dict[str, str] = {}
-    pages["en/index.md"] = env.get_template("en/home.md.j2").render(**site)
-    pages["en/compare/index.md"] = env.get_template("en/compare.md.j2").render(**site)
-    pages["en/about.md"] = env.get_template("en/about.md.j2").render(
-        **site, outlets_en=[(en.outlet(name if name != "（未注明）" else None), n) for name, n in ctx["outlets"]],
-    )
+    pages: dict[str, str | Path] = {}
+    if site_pages:
+        pages["en/index.md"] = env.get_template("en/home.md.j2").render(**site)
+        pages["en/compare/index.md"] = env.get_template("en/compare.md.j2").render(**site)
+        pages["en/about.md"] = env.get_template("en/about.md.j2").render(
+            **site, outlets_en=[(en.outlet(name if name != "（未注明）" else None), n) for name, n in ctx["outlets"]],
+        )
     for i, e in enumerate(editions):
+        if years is not None and e.year not in years:
+            continue
         prev_e = editions[i - 1] if i > 0 else None
         next_e = editions[i + 1] if i + 1 < len(editions) else None
         pages[f"en/years/{e.year}.md"] = zh.cached_page(ctx, "en", e.year, lambda e=e, prev_e=prev_e, next_e=next_e: (
