@@ -19,8 +19,8 @@ from yearbook.records import Claim, Edition, Figure
 PREFIXES = ("000", "001", "002", "003", "004")
 
 
-@pytest.fixture(scope="module")
-def seed_editions() -> dict[int, Edition]:
+def _seed_inputs() -> tuple[dict[str, int], list[Figure], list[Claim], dict[str, list[str]]]:
+    """What the pipeline gives reconcile for the five seeds: assignments, figures, claims, firsts."""
     figures, claims, first, assign = [], [], {}, {}
     for p in PREFIXES:
         a = seed_article(p)
@@ -30,7 +30,12 @@ def seed_editions() -> dict[int, Edition]:
         claims += cl
         first[a.stem] = firsts(a)
         assign[a.stem] = c.edition
-    return {e.year: e for e in reconcile(assign, figures, claims, first, [])}
+    return assign, figures, claims, first
+
+
+@pytest.fixture(scope="module")
+def seed_editions() -> dict[int, Edition]:
+    return {e.year: e for e in reconcile(*_seed_inputs(), [])}
 
 
 def test_editions_and_articles(seed_editions: dict[int, Edition]) -> None:
@@ -151,18 +156,6 @@ def test_json_and_csv(seed_editions: dict[int, Edition]) -> None:
     assert any(r["metric"] == "leading_exhibitors" and r["chosen"] == "false" and r["value"] == "400" for r in rows)
     assert text == editions_csv(eds)
 
-
-def _seed_inputs() -> tuple[dict[str, int], list[Figure], list[Claim], dict[str, list[str]]]:
-    figures, claims, first, assign = [], [], {}, {}
-    for p in PREFIXES:
-        a = seed_article(p)
-        c = classify(a)
-        f, cl = extract(a, c.edition, published_date(a) or c.inferred_date)  # type: ignore[arg-type]
-        figures += f
-        claims += cl
-        first[a.stem] = firsts(a)
-        assign[a.stem] = c.edition
-    return assign, figures, claims, first
 
 
 def _as_data(editions: list[Edition]) -> list:
