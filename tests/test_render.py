@@ -89,6 +89,28 @@ def test_an_edit_that_changes_no_figure_title_or_date_renders_no_edition_output(
     assert read_tree(cold / "docs") == warm
 
 
+def test_a_title_edit_renders_its_edition_alone_and_equals_a_cold_build(
+    tmp_path: Path, made: list[tuple[str, int | None]]
+) -> None:
+    project = copy_project(tmp_path / "warm")
+    pipeline.build(project, quiet=True)
+    made.clear()
+    title = "title: '行走服贸会 带你看成果'", "title: '行走服贸会 带你看成果清单'"
+    edit(project, *title)
+    pipeline.build(project, quiet=True)
+    # the 2021 outputs name the article (the sources under its table, the feed); 2022's show 2021's
+    # figures only, which the title does not change
+    assert Counter(made) == Counter([*((k, 2021) for k in ("zh", "en", "json", "csv", "conflicts", "feed")),
+                                     ("json", None), ("csv", None)])
+    warm = read_tree(project / "docs")
+    assert "带你看成果清单" in warm["years/2021.md"].decode()
+
+    cold = copy_project(tmp_path / "cold")
+    edit(cold, *title)
+    pipeline.build(cold, quiet=True)
+    assert read_tree(cold / "docs") == warm
+
+
 def test_without_a_cache_every_edition_is_rendered(tmp_path: Path, made: list[tuple[str, int | None]]) -> None:
     project = copy_project(tmp_path / "p")
     result = pipeline.build(project, quiet=True)
@@ -108,20 +130,34 @@ def test_digests_follow_the_inputs_of_each_edition(tmp_path: Path) -> None:
     digests = render.edition_digests(result.articles, editions)
     assert {scope: sorted(d) for scope, d in digests.items()} == {s: [2021, 2022, 2025] for s in ("own", "claims", "pages")}
     assert render.edition_digests(list(result.articles), editions) == digests  # deterministic
-    for p in result.articles:
-        if p.classification.edition == 2025:
-            p.view_key = "changed"
-    changed = render.edition_digests(result.articles, editions)
-    differs = {scope: [y for y in (2021, 2022, 2025) if changed[scope][y] != digests[scope][y]] for scope in digests}
-    # 2022's claims are checked against 2021, the edition held before it; its pages show 2025's year
-    # only (the link forward), which the list of years covers
-    assert differs == {"own": [2025], "claims": [2025], "pages": [2025]}
-    for p in result.articles:
-        if p.classification.edition == 2025:
-            p.view_key = ""  # a record without a key: its edition is never taken from the cache
+    def differs(change: dict[str, str], year: int) -> dict[str, list[int]]:
+        """Which editions' digests a change to the records of one edition moves, per scope."""
+        before = render.edition_digests(result.articles, editions)
+        for p in result.articles:
+            if p.classification.edition == year:
+                for field, value in change.items():
+                    setattr(p, field, value)
+        changed = render.edition_digests(result.articles, editions)
+        return {scope: [y for y in (2021, 2022, 2025) if changed[scope].get(y) != before[scope].get(y)]
+                for scope in digests}
+
+    # a lead, title or date edit moves the view key alone: only its edition's outputs are re-made,
+    # though 2022's claims are checked against 2021 and its pages show 2021's figures
+    assert differs({"view_key": "lead"}, 2021) == {"own": [2021], "claims": [2021], "pages": [2021]}
+    # a changed figure moves both: 2022's claims and pages read 2021's metrics
+    assert differs({"view_key": "figure", "figures_key": "figure"}, 2021) == {
+        "own": [2021], "claims": [2021, 2022], "pages": [2021, 2022]}
+    # 2025's pages read 2022's metrics (the change column), its claims 2024's (not held: none)
+    assert differs({"view_key": "x", "figures_key": "y"}, 2022) == {
+        "own": [2022], "claims": [2022], "pages": [2022, 2025]}
+    # records without keys (not made by the pipeline): what reads them is never taken from the cache
+    assert differs({"view_key": ""}, 2025) == {"own": [2025], "claims": [2025], "pages": [2025]}
     keyless = render.edition_digests(result.articles, editions)
-    assert [2025 in keyless[scope] for scope in ("own", "claims", "pages")] == [False, False, False]
-    assert 2022 in keyless["pages"] and 2022 in keyless["own"]
+    assert not {2025} & (keyless["own"].keys() | keyless["claims"].keys() | keyless["pages"].keys())
+    # (2021's own outputs are keyed by its view keys, which cover its figures)
+    assert differs({"figures_key": ""}, 2021) == {"own": [], "claims": [2022], "pages": [2022]}
+    keyless = render.edition_digests(result.articles, editions)
+    assert 2022 not in keyless["claims"] and 2022 not in keyless["pages"] and 2022 in keyless["own"]
 
 
 def test_report_lists_each_other_figure_once_with_its_count() -> None:

@@ -57,6 +57,7 @@ class Processed:
     # what the outputs about an edition can show of the article (see view_key()): what render keys
     # those outputs by (render.edition_digests)
     view_key: str = ""
+    figures_key: str = ""  # of its figures alone: what reconcile ranks (render.figure_digests)
 
 
 @dataclass
@@ -119,7 +120,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         diagnostics.extend(override_diags)
         on_topic = [p for p in processed if p.classification.edition is not None]
         assignments = {p.article.stem: p.classification.edition for p in on_topic}
-        kept = reconcile.KeptChoices(cache_dir / "choices", _figure_digests(on_topic))
+        kept = reconcile.KeptChoices(cache_dir / "choices", render.figure_digests(on_topic)[0])
         editions = reconcile.reconcile(
             assignments,
             [f for p in on_topic for f in p.figures],
@@ -160,21 +161,6 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         if not quiet:
             print(report_text(result), file=sys.stderr)
     return result
-
-
-def _figure_digests(records: list[Processed]) -> dict[int, str]:
-    """Per edition, a digest of the figures given for it in build order (what reconcile ranks): the
-    view keys of the records giving them, which cover their figures. An edition that a record
-    without a view key gives figures for gets none, and is ranked every time."""
-    lines: dict[int, list[str]] = {}
-    keyless: set[int] = set()
-    for p in records:
-        for year in dict.fromkeys(f.edition for f in p.figures):
-            lines.setdefault(year, []).append(p.view_key)
-            if not p.view_key:
-                keyless.add(year)
-    return {year: hashlib.sha1("\n".join(keys).encode()).hexdigest()[:24]
-            for year, keys in lines.items() if year not in keyless}
 
 
 def report_text(result: BuildResult) -> str:
@@ -575,14 +561,16 @@ def slim(p: Processed) -> Processed:
                 for r in a.removals if r.kind in REPORTED_REMOVALS]
     p.article = replace(a, body_markdown="", text="", images=[], lead_image=None, removals=removals)
     p.view_key = view_key(p)
+    figures = pickle.dumps([tuple(f) for f in p.figures], protocol=pickle.HIGHEST_PROTOCOL)
+    p.figures_key = hashlib.sha1(figures).hexdigest()
     return p
 
 
 # What a change of wording alone moves and no output about an edition reads: the source's hash,
 # the text's length and topic counts (the topic charts, rendered every build), the duplicate
 # fingerprint, the cache's paths and keys.
-_NOT_SHOWN = frozenset({"article", "page", "page_file", "source_key", "view_key", "text_chars", "topic_counts",
-                        "fingerprint"})
+_NOT_SHOWN = frozenset({"article", "page", "page_file", "source_key", "view_key", "figures_key", "text_chars",
+                        "topic_counts", "fingerprint"})
 
 
 def view_key(p: Processed) -> str:

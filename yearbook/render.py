@@ -422,6 +422,22 @@ def _file(made: str | bytes | Path) -> bytes | Path:
 # --- the page cache: what one edition's articles make, kept between builds ----------------------
 
 
+def figure_digests(articles: list[Processed]) -> tuple[dict[int, str], set[int]]:
+    """Per edition, a digest of the figures given for it in build order (what reconcile ranks into
+    its metrics): the figures keys of the records giving them. And the editions a record without a
+    key gives figures for, which get none (their metrics are made, and what shows them rendered,
+    every time)."""
+    lines: dict[int, list[str]] = {}
+    keyless: set[int] = set()
+    for p in articles:
+        for year in dict.fromkeys(f.edition for f in p.figures):
+            lines.setdefault(year, []).append(p.figures_key)
+            if not p.figures_key:
+                keyless.add(year)
+    return ({year: hashlib.sha1("\n".join(keys).encode()).hexdigest()[:24]
+             for year, keys in lines.items() if year not in keyless}, keyless)
+
+
 def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[str, dict[int, str]]:
     """Per edition and per what an output reads, a digest of every input it is made from.
 
@@ -432,11 +448,15 @@ def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[
     title or date re-renders none of them), path, stem and other sources, in build order. Outputs
     read more or less around it:
     - "own": the edition alone (its CSV rows, its feed, its conflicts in the report);
-    - "claims": and the edition held before it, which its claims are checked against (JSON entry);
-    - "pages": and the editions shown before it (the change column, the link back) and the list of
-      editions (the link forward, which shows the next edition's year only; the English
-      navigation): its Chinese and English pages. So an edit re-makes the pages of its edition and
-      of the one after it, not of the one before.
+    - "claims": and the metrics of the edition held before it, which its claims are checked
+      against (JSON entry);
+    - "pages": and the metrics of the editions shown before it (the change column; the link back
+      shows a year) and the list of editions (the link forward, which shows the next edition's
+      year only; the English navigation): its Chinese and English pages. So an edit that changes
+      a figure re-makes the pages of its edition and of the one after it, not of the one before;
+      one that changes an article's lead, title or date, those of its edition only.
+    Of another edition only its metrics are read: they are made from its figures (figure_digests)
+    and overrides alone.
     An edition with a member that has no view key (a record not made by the pipeline) gets no
     digest where it is read, and what reads it is rendered every time."""
     members: dict[int, list[str]] = {e.year: [] for e in editions}
@@ -456,21 +476,25 @@ def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[
                 if not p.view_key:
                     keyless.add(e.year)
     own = {year: hashlib.sha256("\n".join(lines).encode()).hexdigest() for year, lines in members.items()}
+    figures, figureless = figure_digests(articles)
+    edited = {e.year: [repr(c.chosen) for c in e.metrics.values() if c.edited] for e in editions}
+    metrics = {year: f"{figures.get(year, '-')}\t{edited.get(year, [])}" for year in own}
     years = [e.year for e in editions]
     out: dict[str, dict[int, str]] = {"own": {}, "claims": {}, "pages": {}}
     for i, year in enumerate(years):
         held = fair().previous_held(year)
-        reads = {
+        reads = {  # (the edition's own inputs, then the metrics of those it shows or checks against)
             "own": [year],
             "claims": [year, held],
             "pages": [year, years[i - 1] if i else None, held],
         }
         for scope, read in reads.items():
-            if keyless & set(read):
+            if year in keyless or figureless & set(read[1:]):
                 continue
             h = hashlib.sha256(f"{scope}\t{years if scope == 'pages' else ''}\t{read}".encode())
-            for y in read:
-                h.update(own.get(y, "-").encode() if y is not None else b"-")
+            h.update(own[year].encode())
+            for y in read[1:]:
+                h.update(metrics.get(y, "-").encode() if y is not None else b"-")
             out[scope][year] = h.hexdigest()[:32]
     return out
 
