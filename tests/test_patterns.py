@@ -95,3 +95,21 @@ def test_nothing_new_writes_nothing(kept_in):
     patterns.compile("a+b")  # from the file
     patterns.save()
     assert patterns.cache_file().stat().st_mtime_ns == mtime
+
+
+def test_a_character_set_is_optimised_once_and_every_program_is_the_compilers_own(kept_in):
+    from re import _compiler, _parser
+
+    def compilers(pattern: str, flags: int) -> list[int]:
+        return [int(c) for c in _compiler._code(_parser.parse(pattern, flags), flags)]
+
+    patterns._charsets.clear()
+    cases = [*PATTERNS, (f"[{HAN}]+|[^{HAN}]", 0), (r"[a-zß\u0100-\u0200]+Straße", re.I), (r"[A-Z]", re.I | re.A)]
+    for pattern, flags in cases:
+        assert patterns._program(pattern, flags)[1] == compilers(pattern, flags)
+        assert patterns._program(pattern, flags)[1] == compilers(pattern, flags)  # from the memory
+    assert _compiler._optimize_charset is patterns._OPTIMIZE_CHARSET  # put back after each pattern
+    # the Han class of the first pattern, met again in the set of the fifth: optimised once
+    han = [key for key in patterns._charsets if len(key[0]) == 3 and key[0][0][0] == _parser.RANGE
+           and key[0][0][1] == (0x3400, 0x4DBF)]
+    assert len(han) == 1

@@ -4,6 +4,7 @@ Why: Python compiles a pattern in pure Python, and this project's patterns are m
 furniture, byline and metric vocabularies of data/) and costly: the Han character class alone costs
 2-5 ms each of the 30-odd times it appears, because the compiler sets its 28,000 code points one by
 one. That was 0.15-0.25 s of every process, a fifth of a one-article rebuild at 1,000 articles.
+(Where a pattern is compiled, each character set is optimised once per process: _charset.)
 
 What the compiler makes of a pattern is a list of integers (the regex engine's program), and
 `re.compile` ends by handing that list to the engine (`_sre.compile`). This module keeps the lists
@@ -26,7 +27,8 @@ from . import writer
 try:
     import _sre
     from re import _compiler, _parser
-except ImportError:  # another interpreter: plain re.compile
+    _OPTIMIZE_CHARSET = _compiler._optimize_charset
+except (ImportError, AttributeError):  # another interpreter, or its compiler moved: plain re.compile
     _sre = None  # type: ignore[assignment]
 
 # Where the programs are kept: the project's build folder (the package sits in the project root).
@@ -92,12 +94,37 @@ def compile(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
 def _program(pattern: str, flags: int) -> Program:
     """What re._compiler.compile hands to the engine (CPython 3.11), as plain ints."""
     parsed = _parser.parse(pattern, flags)
-    code = [int(c) for c in _compiler._code(parsed, flags)]
+    optimize_charset = _compiler._optimize_charset
+    _compiler._optimize_charset = _charset  # (for this pattern only: see _charset)
+    try:
+        code = [int(c) for c in _compiler._code(parsed, flags)]
+    finally:
+        _compiler._optimize_charset = optimize_charset
     groupindex = dict(parsed.state.groupdict)
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, i in groupindex.items():
         indexgroup[i] = name
     return int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup)
+
+
+# The character sets this process has compiled, by their parsed form: the Han class is the same
+# set each of its 30-odd times, and the compiler's work on it (2-5 ms) is the same, so a cold
+# build compiles it once per process.
+_charsets: dict[tuple, tuple[list, bool]] = {}
+
+
+def _charset(charset: list, iscased: Any = None, fixup: Any = None, fixes: Any = None) -> tuple[list, bool]:
+    """re._compiler._optimize_charset, remembered: the same set and case handling give the same
+    optimised set. (Its callers only read what it returns; a copy goes out all the same.)"""
+    try:
+        key = (tuple(charset), iscased, fixup, id(fixes) if fixes is not None else None)
+        hash(key)
+    except TypeError:  # an argument the key cannot hold: no memory
+        return _OPTIMIZE_CHARSET(charset, iscased, fixup, fixes)
+    found = _charsets.get(key)
+    if found is None:
+        found = _charsets[key] = _OPTIMIZE_CHARSET(charset, iscased, fixup, fixes)
+    return list(found[0]), found[1]
 
 
 def save() -> None:
