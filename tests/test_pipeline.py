@@ -165,6 +165,18 @@ def test_a_build_on_two_cores_writes_what_a_build_on_one_does(tmp_path: Path, mo
     assert read_tree(two / "docs") == read_tree(one / "docs")
 
 
+def test_the_workers_portions_shrink_to_single_files_and_cover_every_file_once() -> None:
+    from yearbook import forked
+
+    paths = [Path(f"{i:05d}.txt") for i in range(1000)]
+    chunks = pipeline._chunks(paths, 2)
+    assert [p for chunk in chunks for p in chunk] == paths
+    assert len(chunks[0]) == 125 and [len(c) for c in chunks[-7:]] == [1] * 7  # an eighth first, singles last
+    assert [len(c) for c in chunks] == sorted((len(c) for c in chunks), reverse=True)
+    many = pipeline._chunks(paths * 100, 64)  # more portions than the queue holds: larger last ones
+    assert len(many) <= forked.MAX_JOBS and [p for c in many for p in c] == paths * 100
+
+
 def test_builds_in_one_process_do_not_keep_each_others_garbage(tmp_path: Path) -> None:
     """`mkdocs serve` builds again and again in one process. A build freezes the heap (gc.freeze), so
     a previous build must leave no cyclic garbage: frozen, it would never be freed."""

@@ -1,9 +1,10 @@
 """Jobs run by forked children, taken from a shared queue, their results sent back through pipes.
 
-Why not concurrent.futures: a rebuild after one edit forks twice (to process the edited article
-while the index is read, and to render the pages about all editions on both cores), and importing
-multiprocessing and concurrent.futures, with the pool's manager and feeder threads, cost 25-35 ms
-of the 0.6 s such a rebuild takes at 1,000 articles. Children are forked, so a job is any callable
+Used to process the articles of a cold build, to process an edited article while the index is
+read, to render the pages about all editions on both cores and to write the index. Why not
+concurrent.futures: importing multiprocessing and concurrent.futures, with the pool's manager and
+feeder threads, cost 25-35 ms of the 0.6 s a one-article rebuild takes at 1,000 articles, and its
+manager thread took 0.06 s of a core from the workers of a cold build. Children are forked, so a job is any callable
 of the parent (nothing is pickled on the way there); a result must pickle on the way back.
 A job's exception is raised again in the parent, as ForkedJobError with the child's traceback.
 """
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 _LENGTH = struct.Struct("<Q")
+MAX_JOBS = 255  # each is one byte in the queue
 
 
 class ForkedJobError(RuntimeError):
@@ -30,8 +32,8 @@ class Jobs:
     """Jobs started in `workers` forked children; results() yields (job index, result) as they finish."""
 
     def __init__(self, jobs: list[Callable[[], Any]], workers: int) -> None:
-        if len(jobs) > 255:
-            raise ValueError("at most 255 jobs")  # one byte each in the queue
+        if len(jobs) > MAX_JOBS:
+            raise ValueError(f"at most {MAX_JOBS} jobs")
         self.jobs = jobs
         self.children: dict[int, int] = {}  # pid → the read end of its result pipe
         sys.stdout.flush()

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -305,15 +306,15 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
         _KNOWN.update({entry[2].source_key: entry for _, entry in index.values() if entry[2] is not None})
     try:
         if jobs > 1 and len(todo_here) >= PARALLEL_THRESHOLD:
-            from concurrent.futures import ProcessPoolExecutor  # (a rebuild of a few articles never needs it)
-
+            chunks = _chunks(todo_here, jobs)
             # the records come back unpickled, none of them garbage: the collector walking them
             # took 2.4 s of the main process at 10,000 articles, on a core the workers needed
             # (workers are forked inside the pause, and collect as usual)
-            with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool, _collector_paused():
-                # small chunks: a worker left without work at the end idles one core
-                done = list(pool.map(work, todo_here, chunksize=max(4, len(todo_here) // (jobs * 32))))
+            with _collector_paused():
+                running = forked.Jobs([functools.partial(_work_through, work, chunk) for chunk in chunks], jobs)
+                by_chunk = dict(running.results())
                 gc.freeze()  # (see _settled_heap)
+            done = [entry for i in range(len(chunks)) for entry in by_chunk.pop(i)]
         else:
             done = [work(path) for path in todo_here]
     finally:
@@ -331,6 +332,28 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
         else:
             _save_index(cache_dir, rows, dirty)
     return [results[path] for path in paths]
+
+
+def _chunks(paths: list[Path], workers: int) -> list[list[Path]]:
+    """The files in the portions forked workers take from their queue: an eighth of what is left
+    per worker at first, single files at the end, so that no core idles while the other finishes
+    a large portion (a few dozen portions at any size: each is one message back)."""
+    smallest = 1
+    while True:
+        out: list[list[Path]] = []
+        i = 0
+        while i < len(paths):
+            size = max(smallest, (len(paths) - i) // (workers * 4))
+            out.append(paths[i:i + size])
+            i += size
+        if len(out) <= forked.MAX_JOBS:  # (many workers: larger last portions)
+            return out
+        smallest *= 2
+
+
+def _work_through(work: Callable[[Path], Entry], chunk: list[Path]) -> list[Entry]:
+    gc.enable()  # (forked while the parent's collector is paused)
+    return [work(path) for path in chunk]
 
 
 # The index: what every seed file gave, by path, with the file's size, mtime, inode and mode (the
