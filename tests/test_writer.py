@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,22 @@ def test_the_hand_written_part_of_docs_is_what_holds_no_generated_page(tmp_path)
     writer.commit({"index.md": b"# home", "articles/2025/a.md": b"# a", "assets/charts/x.svg": b"<svg/>"}, docs)
     assert (docs / "assets" / "charts").is_symlink() and (docs / "index.md").is_symlink()
     assert writer.hand_written(docs) == [docs / "assets" / "stylesheets", docs / "cleaning.md"]
+
+
+def test_a_kept_pickle_comes_back_and_a_broken_one_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "folder" / "kept.pickle"
+    assert writer.keep(path, {"a": (1, 2)}) is True  # its folder is made
+    assert writer.read_kept(path) == {"a": (1, 2)}
+    path.write_bytes(path.read_bytes()[:5])  # cut short
+    assert writer.read_kept(path) is None
+    assert writer.read_kept(tmp_path / "missing.pickle") is None
+    (tmp_path / "file").write_text("x")
+    assert writer.keep(tmp_path / "file" / "under-a-file.pickle", 1) is False  # cannot be written: no error
+
+
+def test_keep_only_removes_the_unwanted_files_of_a_folder(tmp_path: Path) -> None:
+    for name in ("a-1", "b-2", "c-3"):
+        (tmp_path / name).write_text(name)
+    writer.keep_only(tmp_path, lambda name: name.endswith(("1", "3")))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-1", "c-3"]
+    writer.keep_only(tmp_path / "missing", lambda name: False)  # no folder: nothing to do

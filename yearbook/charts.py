@@ -22,10 +22,8 @@ Jinja's autoescaping on every text from data files or articles: about a millisec
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -192,7 +190,7 @@ def drawings(catalog: dict[str, Chart], years: list[int], cache: Path | None = N
     drawn: set[str] = set()
     out = {c.filename: _drawn(replace(c, width=0, height=0, svg=""), years, cache, drawn) for c in catalog.values()}
     if cache is not None:
-        _prune(cache, drawn)
+        writer.keep_only(cache, drawn.__contains__)  # (one generation, as the page cache)
     return out
 
 
@@ -213,18 +211,6 @@ def _drawn(chart: Chart, years: list[int], cache: Path | None, drawn: set[str]) 
     except OSError:
         pass  # a read-only checkout draws every chart every time
     return text
-
-
-def _prune(cache: Path, drawn: set[str]) -> None:
-    """Keep only this build's charts (one generation, as the page cache)."""
-    try:
-        names = os.listdir(cache)
-    except OSError:
-        return
-    for name in names:
-        if name not in drawn:
-            with contextlib.suppress(OSError):
-                os.unlink(cache / name)
 
 
 def home_charts(catalog: dict[str, Chart]) -> list[Chart]:

@@ -12,10 +12,11 @@ whose data files are unchanged, and that processes no article itself, never need
 from __future__ import annotations
 
 import hashlib
-import pickle
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from . import writer
 
 
 class Invalid(ValueError):
@@ -69,23 +70,12 @@ def _load(path: str, _mtime: int, _size: int, config: bool) -> Any:
     raw = Path(path).read_bytes()
     kept = _kept_file(path)
     digest = hashlib.sha1(raw + (b"\0config" if config else b"")).hexdigest()  # the bytes, not the date
-    if kept is not None:
-        try:
-            with open(kept, "rb") as fh:
-                stored, value = pickle.load(fh)
-            if stored == digest:
-                return value
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            pass
+    stored = writer.read_kept(kept) if kept is not None else None
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest:
+        return stored[1]
     value = parse(raw.decode("utf-8"), config)
     if kept is not None:
-        from . import writer  # (light: os, shutil, json)
-
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            writer.write_atomic(kept, pickle.dumps((digest, value), protocol=pickle.HIGHEST_PROTOCOL))
-        except (OSError, pickle.PicklingError):
-            pass  # a read-only checkout parses every time
+        writer.keep(kept, (digest, value))
     return value
 
 

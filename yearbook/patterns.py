@@ -16,7 +16,6 @@ before and fills the file.
 
 from __future__ import annotations
 
-import pickle
 import re
 import sys
 from pathlib import Path
@@ -57,11 +56,7 @@ def _load() -> dict[tuple[str, int], Program]:
 
 
 def _read(path: Path) -> dict[tuple[str, int], Program]:
-    try:
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        return {}
+    data = writer.read_kept(path)
     return data if isinstance(data, dict) else {}
 
 
@@ -138,12 +133,8 @@ def save() -> None:
     if len(merged) > _MAX_ENTRIES:
         merged = {}
     merged.update(_programs)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        writer.write_atomic(path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a read-only checkout: every process compiles, as without this module
-        return
-    _unsaved = 0
+    if writer.keep(path, merged):  # (a read-only checkout: every process compiles, as without this module)
+        _unsaved = 0
 
 
 def kept(pattern: str, flags: int = 0) -> bool:

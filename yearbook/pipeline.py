@@ -303,7 +303,7 @@ def _process_all(paths: list[Path], seed_dir: Path, root: Path, cache_dir: Path,
     # a file that was touched but not changed, or moved, is found by its content key; forked
     # workers see this table as it is, so nothing is sent to them but the paths
     if todo_here:
-        _KNOWN.update({entry[2].source_key: entry for _, entry in index.values() if entry[2] is not None})
+        _KNOWN.update(_by_content(index))
     try:
         if jobs > 1 and len(todo_here) >= PARALLEL_THRESHOLD:
             chunks = _chunks(todo_here, jobs)
@@ -466,14 +466,20 @@ def _load_index(cache_dir: Path) -> dict[str, IndexRow]:
     index: dict[str, IndexRow] = {}
     with _collector_paused():
         for i in range(_INDEX_SHARDS):
-            try:
-                with _shard_path(cache_dir, i).open("rb") as fh:
-                    index.update(pickle.load(fh))
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-                continue  # a missing or broken shard: its files are read again
+            index.update(_read_shard(cache_dir, i))  # (a missing or broken shard: its files are read again)
         gc.freeze()  # before the collector runs again, or its first pass walks all of it (see _settled_heap)
     _HELD[cache_dir] = (files, index)
     return index
+
+
+def _read_shard(cache_dir: Path, i: int) -> dict[str, IndexRow]:
+    rows = writer.read_kept(_shard_path(cache_dir, i))
+    return rows if isinstance(rows, dict) else {}
+
+
+def _by_content(rows: dict[str, IndexRow]) -> dict[str, Entry]:
+    """The entries of index rows by their content key: how a touched or moved file is found."""
+    return {entry[2].source_key: entry for _, entry in rows.values() if entry[2] is not None}
 
 
 def _index_written(writing: forked.Jobs) -> None:
@@ -497,8 +503,7 @@ def _save_index(cache_dir: Path, index: dict[str, IndexRow], shards: set[int]) -
             with _collector_paused():
                 data = pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
             writer.write_atomic(_shard_path(cache_dir, i), data)
-        stats = {rel: row[0] for rel, row in index.items()}
-        writer.write_atomic(cache_dir / _STATS, pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL))
+        writer.keep(cache_dir / _STATS, {rel: row[0] for rel, row in index.items()})
     except OSError:
         pass
 
@@ -525,11 +530,9 @@ class _Ahead:
         held = _HELD.get(cache_dir)
         if held is not None and held[0] == _shard_files(cache_dir):
             return None
-        try:
-            with open(cache_dir / _STATS, "rb") as fh:
-                known: dict[str, tuple[int, ...] | None] = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            return None  # a cold build: the pool does the work
+        known = writer.read_kept(cache_dir / _STATS)
+        if not isinstance(known, dict):
+            return None  # a cold build: the workers do the work
         changed = [path for path in paths if known.get(rels[path], ()) != stats[path]]
         if not changed or len(changed) >= PARALLEL_THRESHOLD or threading.active_count() > 1 or not hasattr(os, "fork"):
             return None  # (forking a process with other threads could copy a held lock)
@@ -537,10 +540,7 @@ class _Ahead:
         def process_changed() -> dict[Path, Entry]:
             # a file touched but not changed is found by its content key in its own shard
             for i in {_shard(rels[path]) for path in changed}:
-                with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                                         TypeError), _shard_path(cache_dir, i).open("rb") as fh:
-                    _KNOWN.update({entry[2].source_key: entry for _, entry in pickle.load(fh).values()
-                                   if entry[2] is not None})
+                _KNOWN.update(_by_content(_read_shard(cache_dir, i)))
             return {path: work(path) for path in changed}
 
         return cls(forked.Jobs([process_changed], workers=1))

@@ -35,7 +35,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import meta
 
-from .writer import write_atomic
+from .writer import read_kept, write_atomic
 
 PARALLEL_THRESHOLD = 200  # pages to convert; below this a fork costs more than it saves
 _STATE: dict[str, Any] = {}  # what forked workers inherit: the config, files, store and fingerprint
@@ -130,10 +130,8 @@ def _convert(src_uri: str) -> None:
 def _render(page: Page, config: Any, files: Files) -> None:
     assert page.markdown is not None
     path = _path(_STATE["store"], page.file.src_uri, page.markdown)
-    try:
-        with path.open("rb") as fh:
-            saved = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError):
+    saved = read_kept(path)
+    if not isinstance(saved, dict):
         saved = {**_save(page, files, _STATE["store"]), "log": []}  # its warnings were just logged
     page.content, page.toc, page._title_from_render = saved["content"], saved["toc"], saved["title"]
     page.present_anchor_ids = saved["anchors"]

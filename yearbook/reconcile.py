@@ -10,10 +10,7 @@ are checked against the previous held edition.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -281,31 +278,17 @@ class KeptChoices:
 
     def load(self, year: int, overrides: list[Override]) -> dict[str, tuple] | None:
         path = self._path(year, overrides)
-        if path is None:
-            return None
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            return None
+        kept = writer.read_kept(path) if path is not None else None
+        return kept if isinstance(kept, dict) else None
 
     def keep(self, year: int, overrides: list[Override], kept: dict[str, tuple]) -> None:
         path = self._path(year, overrides)
-        if path is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            writer.write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass
+        if path is not None:
+            writer.keep(path, kept)
 
     def prune(self) -> None:
         """Keep this build's entries only (one generation, as the page cache)."""
-        with contextlib.suppress(OSError):
-            for name in os.listdir(self.folder):
-                if name not in self._used:
-                    with contextlib.suppress(OSError):
-                        os.unlink(self.folder / name)
+        writer.keep_only(self.folder, self._used.__contains__)
 
 
 def reconcile(

@@ -560,9 +560,7 @@ def _prune(folder: Path | None, digests: dict[str, dict[int, str]], years: list[
         return
     wanted = {digest for scope in digests.values() for digest in scope.values()}
     wanted |= {corpus_digest(scope, years) for scope in digests.values()} - {None}
-    for path in folder.iterdir():
-        if path.name.rsplit("-", 1)[-1] not in wanted:
-            path.unlink(missing_ok=True)
+    writer.keep_only(folder, lambda name: name.rsplit("-", 1)[-1] in wanted)
 
 
 def _chart_files(ctx: dict, result: BuildResult, **_: Any) -> dict[str, str]:

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import lxml.html
 
-from .writer import write_atomic
+from .writer import read_kept, write_atomic
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _HAN = "".join(f"{chr(a)}-{chr(b)}" for a, b in _HAN_RANGES)
@@ -161,11 +161,9 @@ def _read(job: tuple[str, bool, str | None]) -> tuple[str, Record | None]:
     if cache_dir is None:
         return key, read_page(raw.decode("utf-8"), english=english)
     cached = Path(cache_dir) / key[:2] / f"{key}.pickle"
-    try:
-        with cached.open("rb") as fh:
-            return key, pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError):
-        pass
+    record = read_kept(cached)
+    if record is not None:
+        return key, record
     record = read_page(raw.decode("utf-8"), english=english)
     cached.parent.mkdir(exist_ok=True)
     write_atomic(cached, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))

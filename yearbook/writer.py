@@ -14,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 GENERATED = (
     "index.md", "about.md", "tags.md", "404.md", "robots.txt", "articles", "years", "compare", "topics",
@@ -153,6 +154,41 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary name, so a reader (or the next build) never sees half a file."""
     with _replacing(path) as out:
         out.write(data)
+
+
+def read_kept(path: Path) -> Any | None:
+    """What the build kept in a pickle, or None when it is missing, cut short or from code that no
+    longer reads it: a cache entry is made again, never worth failing a build over."""
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
+            ValueError):
+        return None
+
+
+def keep(path: Path, value: Any) -> bool:
+    """Pickle value to path (atomically, its folder made); False when it cannot be written (a
+    read-only checkout builds without its caches)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError):
+        return False
+    return True
+
+
+def keep_only(folder: Path, wanted: Callable[[str], bool]) -> None:
+    """Remove the files of folder whose names are not wanted: the caches that hold one generation
+    (this build's entries) drop the others this way."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if not wanted(name):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
 
 
 def write_joined(path: Path, frame: tuple[bytes, bytes, bytes], pieces: list[bytes | Path]) -> None:
