@@ -583,25 +583,24 @@ def slim(p: Processed) -> Processed:
     removals = [r if r.kind in render.CHECK_REMOVALS else Removal(r.kind, _first_line(r.text))
                 for r in a.removals if r.kind in REPORTED_REMOVALS]
     p.article = replace(a, body_markdown="", text="", images=[], lead_image=None, removals=removals)
+    p.figures_key = hashlib.sha1(pickle.dumps(_plain(p.figures), protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
     p.view_key = view_key(p)
-    figures = pickle.dumps([tuple(f) for f in p.figures], protocol=pickle.HIGHEST_PROTOCOL)
-    p.figures_key = hashlib.sha1(figures).hexdigest()
     return p
 
 
 # What a change of wording alone moves and no output about an edition reads: the source's hash,
 # the text's length and topic counts (the topic charts, rendered every build), the duplicate
-# fingerprint, the cache's paths and keys.
-_NOT_SHOWN = frozenset({"article", "page", "page_file", "source_key", "view_key", "figures_key", "text_chars",
+# fingerprint, the cache's paths and keys. (The figures are in the view key by their own key.)
+_NOT_SHOWN = frozenset({"article", "page", "page_file", "source_key", "view_key", "figures", "text_chars",
                         "topic_counts", "fingerprint"})
 
 
 def view_key(p: Processed) -> str:
     """A digest of everything in a slim record that an output about an edition may show (its figures,
-    claims, firsts, title, outlet, dates, topics, lead, diagnostics, ...). An edit that adds a sentence
-    and changes none of it re-renders the article's own page, not its edition's pages, feed and data.
-    Everything not known to be unshown is in it: a field added later keys the outputs until it is
-    listed in _NOT_SHOWN."""
+    by figures_key, which is made first; claims, firsts, title, outlet, dates, topics, lead,
+    diagnostics, ...). An edit that adds a sentence and changes none of it re-renders the article's
+    own page, not its edition's pages, feed and data. Everything not known to be unshown is in it: a
+    field added later keys the outputs until it is listed in _NOT_SHOWN."""
     article = {k: _plain(v) for k, v in vars(p.article).items() if k != "content_hash"}
     rest = {k: _plain(v) for k, v in vars(p).items() if k not in _NOT_SHOWN}
     return hashlib.sha1(pickle.dumps((article, rest), protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
