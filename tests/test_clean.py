@@ -483,3 +483,16 @@ def test_furniture_patterns_with_letters_ignore_case_and_han_ones_compile_withou
     assert r.credit_lines.search("新华社记者 张三 摄")
     assert not r.credit_lines.flags & re.I  # (?i:…) only around the patterns that have letters
     assert _cased("(?:APP|客户端)") and not _cased(r"^[{HAN}]{2,12}\s*\S摄$")
+
+
+def test_the_character_tests_agree_with_the_classes_they_stand_for() -> None:
+    """_is_han and _is_cjk_punct compare characters instead of matching HAN and CJK_PUNCT: over
+    every character of the Basic Multilingual Plane, they say what the classes say."""
+    from yearbook import clean as c
+
+    han, punct = re.compile(f"[{c.HAN}]"), re.compile(f"[{c.CJK_PUNCT}]")
+    for code in range(0x10000):
+        ch = chr(code)
+        assert c._is_han(ch) == bool(han.match(ch)), hex(code)
+        assert c._is_cjk_punct(ch) == bool(punct.match(ch)), hex(code)
+    assert not c._is_han("") and not c._is_cjk_punct("")

@@ -38,6 +38,14 @@ def edit(project: Path, old: str, new: str) -> None:
     seed.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def assert_same_as_a_cold_build(tmp_path: Path, warm: dict[str, bytes], old: str, new: str) -> None:
+    """The same edit in a fresh copy of the project, built without a cache, gives the same docs/."""
+    cold = copy_project(tmp_path / "cold")
+    edit(cold, old, new)
+    pipeline.build(cold, quiet=True)
+    assert read_tree(cold / "docs") == warm
+
+
 def test_a_rebuild_renders_only_the_edited_edition_and_equals_a_cold_build(
     tmp_path: Path, made: list[tuple[str, int | None]]
 ) -> None:
@@ -58,11 +66,7 @@ def test_a_rebuild_renders_only_the_edited_edition_and_equals_a_cold_build(
                                      ("csv", 2021), ("conflicts", 2021), ("feed", 2021), *whole_files])
     warm = read_tree(project / "docs")
     assert "1772" in warm["years/2021.md"].decode()
-
-    cold = copy_project(tmp_path / "cold")
-    edit(cold, "达成各类成果1672个", "达成各类成果1772个")
-    pipeline.build(cold, quiet=True)
-    assert read_tree(cold / "docs") == warm
+    assert_same_as_a_cold_build(tmp_path, warm, "达成各类成果1672个", "达成各类成果1772个")
 
 
 def test_an_edit_that_changes_no_figure_title_or_date_renders_no_edition_output(
@@ -82,11 +86,7 @@ def test_an_edit_that_changes_no_figure_title_or_date_renders_no_edition_output(
     assert any(k.startswith("articles/2021/") for k in changed) and sentence in b"".join(
         warm[k] for k in changed if k.startswith("articles/")).decode()
     assert not any(k.startswith(("years/", "en/years/", "data/", "feeds/2021")) for k in changed)
-
-    cold = copy_project(tmp_path / "cold")
-    edit(cold, paragraph_end, f"{paragraph_end}\n<p>{sentence}</p>")
-    pipeline.build(cold, quiet=True)
-    assert read_tree(cold / "docs") == warm
+    assert_same_as_a_cold_build(tmp_path, warm, paragraph_end, f"{paragraph_end}\n<p>{sentence}</p>")
 
 
 def test_a_title_edit_renders_its_edition_alone_and_equals_a_cold_build(
@@ -104,11 +104,7 @@ def test_a_title_edit_renders_its_edition_alone_and_equals_a_cold_build(
                                      ("json", None), ("csv", None)])
     warm = read_tree(project / "docs")
     assert "带你看成果清单" in warm["years/2021.md"].decode()
-
-    cold = copy_project(tmp_path / "cold")
-    edit(cold, *title)
-    pipeline.build(cold, quiet=True)
-    assert read_tree(cold / "docs") == warm
+    assert_same_as_a_cold_build(tmp_path, warm, *title)
 
 
 def test_without_a_cache_every_edition_is_rendered(tmp_path: Path, made: list[tuple[str, int | None]]) -> None:
@@ -130,6 +126,7 @@ def test_digests_follow_the_inputs_of_each_edition(tmp_path: Path) -> None:
     digests = render.edition_digests(result.articles, editions)
     assert {scope: sorted(d) for scope, d in digests.items()} == {s: [2021, 2022, 2025] for s in ("own", "claims", "pages")}
     assert render.edition_digests(list(result.articles), editions) == digests  # deterministic
+
     def differs(change: dict[str, str], year: int) -> dict[str, list[int]]:
         """Which editions' digests a change to the records of one edition moves, per scope."""
         before = render.edition_digests(result.articles, editions)
