@@ -204,3 +204,17 @@ def test_a_feed_drops_characters_xml_does_not_allow() -> None:
     root = etree.fromstring(xml)
     assert root.findtext("{http://www.w3.org/2005/Atom}title") == "服贸会年鉴"
     assert root.findtext("{http://www.w3.org/2005/Atom}subtitle") == "副标题\t"
+
+
+def test_a_label_edited_in_the_data_files_shows_in_the_next_build_of_the_same_process(tmp_path: Path) -> None:
+    """`mkdocs serve` builds again in one process: the kept environments and the labels they
+    hold are dropped when a data file changes."""
+    project = copy_project(tmp_path / "p")
+    pipeline.build(project, quiet=True)
+    assert "开幕日期" in (project / "docs/years/2021.md").read_text(encoding="utf-8")
+    metrics_file = project / "data" / "metrics.yml"
+    metrics_file.write_text(metrics_file.read_text(encoding="utf-8").replace("label_zh: 开幕日期", "label_zh: 开幕之日"),
+                            encoding="utf-8")
+    pipeline.build(project, quiet=True)
+    page = (project / "docs/years/2021.md").read_text(encoding="utf-8")
+    assert "开幕之日" in page and "开幕日期" not in page

@@ -98,6 +98,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
     paths, diagnostics = read.seed_paths(seed_dir)
     files_total = len(paths)
     cache_dir = _cache_dir(root)
+    render.drop_stale_environments(root)  # (the article pages are made from here on)
     with _settled_heap(), contextlib.ExitStack() as at_end:
         entries = _process_all(paths, seed_dir, root, cache_dir, jobs, at_end)
         sources: list[str] = []  # the files that could be read

@@ -13,6 +13,7 @@ import html
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta, timezone
@@ -211,28 +212,47 @@ def article_page(p: Processed, root: Path) -> str:
     return shared_environment(root).get_template("article.md.j2").render(p=p, a=p.article)
 
 
-_SHARED: dict[tuple[Path, str], tuple[tuple, jinja2.Environment]] = {}
+_SHARED: dict[tuple[Path, str], jinja2.Environment] = {}
+_SHARED_STATE: dict[Path, tuple] = {}  # the data files the held environments were made from
 
 
 def shared_environment(root: Path, kind: str = "zh",
                        setup: Callable[[jinja2.Environment], None] | None = None) -> jinja2.Environment:
     """The environment of one kind of pages, kept between builds in one process (`mkdocs serve`)
-    while the data files are unchanged (their labels and names are in its filters and globals;
-    Jinja reloads a template whose file changed). `setup` adds to a new one what the kind needs.
+    until the data files change (their labels and names are in its filters and globals; Jinja
+    reloads a template whose file changed): see drop_stale_environments. `setup` adds to a new
+    one what the kind needs.
 
     Why kept: a compiled template is a reference cycle with its environment, so an environment
     made anew each build left its templates as garbage, which the next build could freeze for
     good (see pipeline._settled_heap); nothing a build made is reachable from one (the pages get
     the build's records as arguments of render())."""
-    state = _data_state(root)
-    held = _SHARED.get((root, kind))
-    if held is not None and held[0] == state:
-        return held[1]
-    env = environment(root)
-    if setup is not None:
-        setup(env)
-    _SHARED[(root, kind)] = (state, env)
+    env = _SHARED.get((root, kind))
+    if env is None:
+        env = environment(root)
+        if setup is not None:
+            setup(env)
+        _SHARED[(root, kind)] = env
     return env
+
+
+def drop_stale_environments(root: Path) -> None:
+    """Forget the held environments, and the labels and names read from the data files that they
+    hold, when the data files changed since the last build in this process (`mkdocs serve`):
+    checked once at the start of a build (asked for every article page, it was 50 us an article)."""
+    state = _data_state(root)
+    before = _SHARED_STATE.get(root)
+    _SHARED_STATE[root] = state
+    if before is None or before == state:
+        return  # (the first build of a process: what it holds was read from these files)
+    for key in [key for key in _SHARED if key[0] == root]:
+        del _SHARED[key]
+    load_metrics.cache_clear()
+    _qualifiers_with.cache_clear()
+    english = sys.modules.get(f"{__package__}.render_en")  # (imported by the render jobs, if at all)
+    if english is not None:
+        english.site_strings.cache_clear()
+        english.qualifier_words.cache_clear()
 
 
 def _data_state(root: Path) -> tuple:
@@ -250,7 +270,6 @@ def render_site(result: BuildResult, root: Path,
     all editions render on the other cores)."""
     out: dict[str, bytes | Path] = {}
     emit = emit or out.update
-    _qualifiers_with.cache_clear()  # data files may have changed under `mkdocs serve`
     env = shared_environment(root)
     metrics = load_metrics(root)
     metric_by_id = {m.id: m for m in metrics}
