@@ -232,7 +232,7 @@ def _is_han(c: str) -> bool:
 
 def _is_cjk_punct(c: str) -> bool:
     """One character (or "") in CJK_PUNCT."""
-    return c in _CJK_PUNCT_CHARS and c != ""
+    return c in _CJK_PUNCT_CHARS
 
 
 def _chars(ranges: str) -> frozenset[str]:
