@@ -73,6 +73,9 @@ class BuildResult:
     seconds: float = 0.0
     summary: str = ""
     cache_dir: Path | None = None  # where render keeps the pages it can reuse (None: keep none)
+    # per edition, the digest of the figures given for it, and the editions without one (see
+    # render.figure_digests): made for reconcile's kept choices, read again by render's page cache
+    figure_digests: tuple[dict[int, str], set[int]] | None = None
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -122,7 +125,8 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
         diagnostics.extend(override_diags)
         on_topic = [p for p in processed if p.classification.edition is not None]
         assignments = {p.article.stem: p.classification.edition for p in on_topic}
-        kept = reconcile.KeptChoices(cache_dir / "choices", render.figure_digests(on_topic)[0])
+        figure_digests = render.figure_digests(on_topic)
+        kept = reconcile.KeptChoices(cache_dir / "choices", figure_digests[0])
         editions = reconcile.reconcile(
             assignments,
             [f for p in on_topic for f in p.figures],
@@ -145,6 +149,7 @@ def build(root: Path, docs_dir: Path | None = None, *, jobs: int | None = None, 
             skipped=skipped,
             files_total=files_total,
             cache_dir=cache_dir,
+            figure_digests=figure_digests,
         )
         result.summary = (  # the report page shows this much; the write statistics are added below
             f"{files_total} files in seeds/: {len(published_paths)} published as {len(processed)} article pages "

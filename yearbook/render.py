@@ -293,7 +293,7 @@ def render_site(result: BuildResult, root: Path,
         chart_catalog=catalog, home_charts=charts.home_charts(catalog), timeline=timeline(years, edition_by_year),
         topic_heat=topic_heat(trend, years),
     )
-    ctx["edition_digests"] = edition_digests(result.articles, editions)
+    ctx["edition_digests"] = edition_digests(result.articles, editions, result.figure_digests)
     ctx["page_cache"] = _page_cache(result.cache_dir)
     # the report's list of conflicting figures, one piece per edition: at 10,000 articles it is
     # most of the report's cost, and an edit changes one edition's piece
@@ -303,17 +303,14 @@ def render_site(result: BuildResult, root: Path,
         reads="own"))
     try:
         state = dict(ctx=ctx, env=env, root=root, result=result)
-        pages: dict[str, str | bytes | Path] = {}
-        for p in articles:
-            # a duplicate's sources are known only once the whole corpus is read
-            pages[f"{article_url(p)}.md"] = p.page or Path(p.page_file)  # rendered by the worker
         if len(articles) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             # forked workers inherit the context as it is: nothing is sent to them
             jobs = forked.Jobs([functools.partial(job, **state, **args) for job, args in _jobs(editions)], workers=2)
-            emit(_encoded(pages))  # the article pages, linked while the jobs run
+            emit(_encoded(_article_pages(articles)))  # linked while the jobs run
             for _, part in jobs.results():
                 emit(_encoded(part))
         else:
+            pages = _article_pages(articles)
             for job, args in _jobs(editions):
                 pages.update(job(**state, **args))
             emit(_encoded(pages))
@@ -323,6 +320,12 @@ def render_site(result: BuildResult, root: Path,
     finally:  # the closures in ctx refer to it: left as a cycle, it would hold every record of the
         ctx.clear()  # build until the cyclic collector ran (never, for what the next build freezes)
     return out
+
+
+def _article_pages(articles: list[Processed]) -> dict[str, str | bytes | Path]:
+    """The article pages, rendered by the workers, by their place in docs/ (a duplicate's sources
+    are known only once the whole corpus is read)."""
+    return {f"{article_url(p)}.md": p.page or Path(p.page_file) for p in articles}
 
 
 def _encoded(pages: dict[str, str | bytes | Path]) -> dict[str, bytes | Path]:
@@ -457,7 +460,8 @@ def figure_digests(articles: list[Processed]) -> tuple[dict[int, str], set[int]]
              for year, keys in lines.items() if year not in keyless}, keyless)
 
 
-def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[str, dict[int, str]]:
+def edition_digests(articles: list[Processed], editions: list[Edition],
+                    figures: tuple[dict[int, str], set[int]] | None = None) -> dict[str, dict[int, str]]:
     """Per edition and per what an output reads, a digest of every input it is made from.
 
     The per-edition outputs are most of the render at archive scale, and an edit touches one
@@ -474,8 +478,8 @@ def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[
       year only; the English navigation): its Chinese and English pages. So an edit that changes
       a figure re-makes the pages of its edition and of the one after it, not of the one before;
       one that changes an article's lead, title or date, those of its edition only.
-    Of another edition only its metrics are read: they are made from its figures (figure_digests)
-    and overrides alone.
+    Of another edition only its metrics are read: they are made from its figures (figure_digests,
+    or `figures` when the caller made them already) and overrides alone.
     An edition with a member that has no view key (a record not made by the pipeline) gets no
     digest where it is read, and what reads it is rendered every time."""
     members: dict[int, list[str]] = {e.year: [] for e in editions}
@@ -495,7 +499,7 @@ def edition_digests(articles: list[Processed], editions: list[Edition]) -> dict[
                 if not p.view_key:
                     keyless.add(e.year)
     own = {year: hashlib.sha256("\n".join(lines).encode()).hexdigest() for year, lines in members.items()}
-    figures, figureless = figure_digests(articles)
+    figures, figureless = figures if figures is not None else figure_digests(articles)
     edited = {e.year: [repr(c.chosen) for c in e.metrics.values() if c.edited] for e in editions}
     metrics = {year: f"{figures.get(year, '-')}\t{edited.get(year, [])}" for year in own}
     years = [e.year for e in editions]
