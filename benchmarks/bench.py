@@ -319,7 +319,8 @@ class Run:
     trafilatura_md_ok: int = 0
     noop_s: float = 0.0
     noop_summary: str = ""
-    change_s: float = 0.0
+    change_s: float = 0.0  # the faster of two, as the cold build (see change_runs)
+    change_runs: list[float] = field(default_factory=list)
     change_summary: str = ""
     warm_change_s: float = 0.0  # the same, in a process that has built once already (as `mkdocs serve`)
     warm_change_summary: str = ""
@@ -406,10 +407,15 @@ def run(n: int, workdir: Path, *, browser: bool = True, keep: bool = False) -> R
     noop = run_child(build_cmd, project, env)
     r.noop_s, r.noop_summary = noop.wall, _last_line(noop.stdout)
 
-    log("build.py after one article changed")
-    change_one_article(seeds)
-    change = run_child(build_cmd, project, env)
-    r.change_s, r.change_summary = change.wall, _last_line(change.stdout)
+    # measured twice (the same article edited again: the same work), the faster taken, as the
+    # cold build it is divided by is the faster of two: one sample against a best time read high
+    for round_ in (1, 2):
+        log(f"build.py after one article changed (round {round_} of 2)")
+        change_one_article(seeds)
+        change = run_child(build_cmd, project, env)
+        r.change_runs.append(change.wall)
+        r.change_summary = r.change_summary or _last_line(change.stdout)
+    r.change_s = min(r.change_runs)
 
     log("one more article changed, rebuilt in a running process (as under mkdocs serve)")
     warm = run_child([sys.executable, __file__, "--warm-change", str(project)], project, env)
@@ -597,8 +603,8 @@ def rows_for(r: Run) -> list[tuple[str, str, str]]:
          f"{r.build_maxrss_mb:,.0f} MB / {r.build_tree_rss_mb:,.0f} MB / {r.build_tree_pss_mb:,.0f} MB",
          "< 1 GB at 10,000"),
         ("no-op rebuild", f"{r.noop_s:.2f} s = {_pct(r.noop_s, r.build_s)} ({_written(r.noop_summary)})", "≤ 5 %"),
-        ("one-article-changed rebuild", f"{r.change_s:.2f} s = {_pct(r.change_s, r.build_s)} "
-         f"({_written(r.change_summary)})", "≤ 10 %"),
+        ("one-article-changed rebuild (best of two)", f"{r.change_s:.2f} s = {_pct(r.change_s, r.build_s)} "
+         f"({' / '.join(f'{x:.2f}' for x in r.change_runs)} s; {_written(r.change_summary)})", "≤ 10 %"),
         ("the same, in a running process (as `mkdocs serve` rebuilds)",
          f"{r.warm_change_s:.2f} s = {_pct(r.warm_change_s, r.build_s)} ({_written(r.warm_change_summary)})", ""),
         ("mkdocs build (incl. the search index)", f"{r.mkdocs_s:.1f} s (peak RSS of MkDocs or a worker, the larger: "
